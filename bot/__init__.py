@@ -1,0 +1,1 @@
+"""Adapters (terminal, Telegram) and the intake service they share."""

@@ -1,0 +1,50 @@
+"""Settings, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant; names match the environment variables in `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = "sqlite:///data/intake.db"
+    sqlite_synchronous: str = "FULL"
+    agency_timezone: str = "America/New_York"
+    log_level: str = "INFO"
+
+    @field_validator("agency_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (example: America/Chicago)") from None
+        return value
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _durable_enough(cls, value: str) -> str:
+        if value.upper() not in ("FULL", "NORMAL", "EXTRA"):
+            raise ValueError("SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL")
+        return value.upper()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Returns the agency's time zone."""
+        return ZoneInfo(self.agency_timezone)
+
+    @property
+    def token(self) -> str | None:
+        """Returns the bot token, or None when the assistant runs in the terminal."""
+        if self.telegram_bot_token is None:
+            return None
+        return self.telegram_bot_token.get_secret_value() or None

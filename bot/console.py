@@ -1,0 +1,88 @@
+"""The same conversation in the terminal: for demos, training and end-to-end tests.
+
+Choices are numbered; piped input works (each line is one message, echoed so a transcript reads
+like a chat); a photo question takes the path of an image file.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from bot.intake import IntakeService, Outcome
+from bot.views import image_mime, render_reply
+from flows.commands import parse_command
+from bot.views import NUMBERED_KINDS
+from flows.engine import Prompt, Reply
+from flows.schema import Kind
+
+
+def run_console(
+    service: IntakeService,
+    *,
+    worker: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    new: bool = False,
+    echo: bool = False,
+) -> int:
+    """Runs one worker's report until it is submitted, cancelled or the input ends."""
+    outcome = service.start(worker, new=new)
+    banner = "Started" if outcome.reply.event == "started" else "Resumed"
+    stdout.write(f"{banner} report #{outcome.report_id}. Send 'help' for commands.\n")
+    while True:
+        stdout.write(render_reply(outcome.reply, numbered=True) + "\n")
+        if outcome.reply.state in ("cancelled",) or outcome.reply.event == "submitted":
+            return 0
+        stdout.write("> ")
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write(
+                f"\nEverything is saved. Run the same command again to resume report "
+                f"#{outcome.report_id}.\n"
+            )
+            return 0
+        text = line.rstrip("\r\n")
+        if echo:
+            stdout.write(text + "\n")
+        outcome = _step(service, worker, outcome, text)
+
+
+def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
+    prompt = last.reply.prompt
+    if prompt is not None and prompt.kind is Kind.PHOTO and parse_command(text) is None:
+        return _photo(service, worker, last, text)
+    return service.handle_text(worker, _choice_value(prompt, text))
+
+
+def _choice_value(prompt: Prompt | None, text: str) -> str:
+    """Turns '2' (or '1, 3' for several) into the values of the numbered choices shown."""
+    if prompt is None or prompt.kind not in NUMBERED_KINDS and not prompt.key.startswith("_"):
+        return text
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and 1 <= int(p) <= len(prompt.choices) for p in parts):
+        return text
+    return ", ".join(prompt.choices[int(p) - 1].value for p in parts)
+
+
+def _photo(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
+    path = Path(text.strip().strip("'\"")).expanduser()
+    if not path.is_file():
+        message = "Type the path of an image file, or 'done', 'unknown' or 'skip'."
+        return Outcome(last.report_id, _with_error(last, message))
+    content = path.read_bytes()
+    mime = image_mime(content)
+    if mime is None:
+        guess = mimetypes.guess_type(path.name)[0] or "unknown type"
+        return Outcome(
+            last.report_id,
+            _with_error(last, f"That file is not a JPEG, PNG or WebP photo ({guess})."),
+        )
+    return service.add_photo(worker, content=content, mime=mime)
+
+
+def _with_error(last: Outcome, message: str) -> Reply:
+    return replace(last.reply, error=message, notices=(), alerts=(), report=None, view="")

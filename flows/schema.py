@@ -1,0 +1,228 @@
+"""The vocabulary a flow is written in: sections, fields, choices, conditions and risk flags.
+
+The names follow XLSForm (``name``, ``kind``, ``prompt``, ``hint``, ``required``, ``relevant``,
+``choices``, ``repeat``), so a flow reads like a form definition and could move to a data file
+without touching the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from flows.conditions import Condition, JsonValue
+
+
+class FlowDefinitionError(ValueError):
+    """Our own flow definition is wrong; the message names the field."""
+
+
+class Kind(StrEnum):
+    """What sort of answer a field takes; it chooses the parser and the keyboard."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    DATE = "date"
+    DATETIME = "datetime"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    YES_NO = "yes_no"
+    PHONE = "phone"
+    EMAIL = "email"
+    HEIGHT = "height"
+    WEIGHT = "weight"
+    PHOTO = "photo"
+
+
+class Status(StrEnum):
+    """How a question was settled: a real answer, or an open item for the report."""
+
+    ANSWERED = "answered"
+    UNKNOWN = "unknown"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A settled question: its status and, when answered, its JSON-ready value."""
+
+    status: Status
+    value: JsonValue = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One tappable option, with its NCIC code where one exists."""
+
+    value: str
+    label: str
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One question of the form.
+
+    ``min_value``/``max_value`` bound integers, heights (inches), weights (pounds) and, for a
+    date field, the age in whole years it implies. ``not_before`` names an earlier datetime field
+    this one may not precede. ``pattern`` is a regular expression a text answer must match in
+    full (``pattern_message`` says why it failed). ``multiple`` lets a phone field take several
+    numbers and a photo field several photos.
+    """
+
+    name: str
+    kind: Kind
+    prompt: str
+    hint: str = ""
+    label: str = ""
+    required: bool = True
+    relevant: Condition | None = None
+    choices: tuple[Choice, ...] = ()
+    sensitive: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = 1000
+    multiple: bool = False
+    not_before: str | None = None
+    pattern: str = ""
+    pattern_message: str = ""
+    ncic: str = ""
+
+    @property
+    def title(self) -> str:
+        """Returns the short label used in reviews and reports."""
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A group of fields asked once per item (companions, associates), with 'add another?'."""
+
+    name: str
+    noun: str
+    fields: tuple[Field, ...]
+    relevant: Condition | None = None
+    max_items: int = 10
+
+    @property
+    def title(self) -> str:
+        """Returns the group's label for reviews and reports."""
+        return self.noun.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled run of questions; the progress line names the current section."""
+
+    name: str
+    title: str
+    items: tuple[Field | Repeat, ...]
+    relevant: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One reason a risk flag or alert is raised, shown in the report next to the flag."""
+
+    when: Condition
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFlag:
+    """A named danger; raised when any trigger holds. Follow-up fields name it in ``relevant``."""
+
+    name: str
+    label: str
+    triggers: tuple[Trigger, ...]
+    cmc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An instruction shown the moment its condition first holds (e.g. 'call 911 now')."""
+
+    name: str
+    message: str
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A point worth announcing, reached once every named field has been settled."""
+
+    name: str
+    message: str
+    requires: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """An NCIC category (MKE) suggested to law enforcement when its condition holds."""
+
+    code: str
+    label: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A reporting duty due a number of hours after the clock field's time."""
+
+    name: str
+    label: str
+    hours: float
+    done_field: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A whole form: its sections in order, plus the flags, alerts and read-out built on them."""
+
+    id: str
+    version: str
+    title: str
+    sections: tuple[Section, ...]
+    risk_flags: tuple[RiskFlag, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    categories: tuple[Category, ...] = ()
+    readout: tuple[str, ...] = ()
+    subject_field: str = ""
+    clock_field: str = ""
+    deadlines: tuple[Deadline, ...] = ()
+    _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for section in self.sections:
+            for item in section.items:
+                if isinstance(item, Repeat):
+                    for sub in item.fields:
+                        self._index.setdefault(sub.name, (sub, section, item))
+                else:
+                    self._index.setdefault(item.name, (item, section, None))
+
+    def field(self, name: str) -> Field:
+        """Returns the field called ``name``."""
+        try:
+            return self._index[name][0]
+        except KeyError:
+            raise FlowDefinitionError(f"unknown field {name!r}") from None
+
+    def locate(self, name: str) -> tuple[Field, Section, Repeat | None]:
+        """Returns the field called ``name`` with its section and repeat group, if any."""
+        try:
+            return self._index[name]
+        except KeyError:
+            raise FlowDefinitionError(f"unknown field {name!r}") from None
+
+    def has_field(self, name: str) -> bool:
+        """Tells whether the flow defines a field called ``name``."""
+        return name in self._index
+
+    def field_names(self) -> tuple[str, ...]:
+        """Returns every field name in flow order (repeat sub-fields included)."""
+        return tuple(self._index)
+

@@ -1,0 +1,133 @@
+"""Checks a flow definition once, at start-up and in tests, so the engine can trust it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from flows.conditions import Condition
+from flows.schema import Field, Flow, FlowDefinitionError, Kind, Repeat
+from flows.slots import MORE
+
+CHOICE_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE)
+
+
+def validate_flow(flow: Flow) -> Flow:
+    """Returns the flow unchanged, or raises FlowDefinitionError naming the first broken field."""
+    order: dict[str, int] = {}
+    for position, (fld, repeat) in enumerate(_fields(flow)):
+        _check_field(fld, order, repeat)
+        order[fld.name] = position
+    flag_reads = _check_flags(flow, order)
+    for position, (fld, repeat) in enumerate(_fields(flow)):
+        for condition in _conditions_of(flow, fld, repeat):
+            _check_condition(fld.name, condition, order, position, flag_reads)
+        if fld.not_before is not None:
+            other = _known(fld.name, fld.not_before, order)
+            if order[other] >= position or flow.field(other).kind is not Kind.DATETIME:
+                raise FlowDefinitionError(
+                    f"field {fld.name!r}: not_before must name an earlier datetime field"
+                )
+    for alert in flow.alerts:
+        for trigger in alert.triggers:
+            for name in trigger.when.fields():
+                _known(f"alert {alert.name}", name, order)
+    for category in flow.categories:
+        if category.when is not None:
+            for name in category.when.fields():
+                _known(f"category {category.code}", name, order)
+    for milestone in flow.milestones:
+        for name in milestone.requires:
+            _known(f"milestone {milestone.name}", name, order)
+    for name in flow.readout:
+        _known("readout", name, order)
+    for name in (flow.subject_field, flow.clock_field):
+        if name:
+            _known("flow", name, order)
+    for deadline in flow.deadlines:
+        if deadline.done_field:
+            _known(f"deadline {deadline.name}", deadline.done_field, order)
+    return flow
+
+
+def _fields(flow: Flow) -> Iterable[tuple[Field, Repeat | None]]:
+    for section in flow.sections:
+        for item in section.items:
+            if isinstance(item, Repeat):
+                for sub in item.fields:
+                    yield sub, item
+            else:
+                yield item, None
+
+
+def _check_field(fld: Field, seen: dict[str, int], repeat: Repeat | None) -> None:
+    if fld.name in seen:
+        raise FlowDefinitionError(f"field {fld.name!r} is defined twice")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", fld.name) or fld.name == MORE:
+        raise FlowDefinitionError(f"field {fld.name!r}: names are lower_snake_case keys")
+    if fld.kind in CHOICE_KINDS and not fld.choices:
+        raise FlowDefinitionError(f"field {fld.name!r} is a choice field without choices")
+    values = [c.value for c in fld.choices]
+    if len(values) != len(set(values)):
+        raise FlowDefinitionError(f"field {fld.name!r} has duplicate choice values")
+    if fld.kind is Kind.PHOTO and repeat is not None:
+        raise FlowDefinitionError(f"field {fld.name!r}: photos cannot sit in a repeat group")
+    if fld.pattern:
+        try:
+            re.compile(fld.pattern)
+        except re.error as exc:
+            raise FlowDefinitionError(f"field {fld.name!r}: bad pattern ({exc})") from None
+    if (
+        fld.min_value is not None
+        and fld.max_value is not None
+        and fld.min_value > fld.max_value
+    ):
+        raise FlowDefinitionError(f"field {fld.name!r}: min_value is above max_value")
+
+
+def _check_flags(flow: Flow, order: dict[str, int]) -> dict[str, int]:
+    """Returns, per flag, the position of the latest field its triggers read."""
+    reads: dict[str, int] = {}
+    for flag in flow.risk_flags:
+        if flag.name in reads:
+            raise FlowDefinitionError(f"risk flag {flag.name!r} is defined twice")
+        latest = -1
+        for trigger in flag.triggers:
+            if any(True for _ in trigger.when.flags()):
+                raise FlowDefinitionError(f"risk flag {flag.name!r} may not depend on flags")
+            for name in trigger.when.fields():
+                latest = max(latest, order[_known(f"risk flag {flag.name}", name, order)])
+        reads[flag.name] = latest
+    return reads
+
+
+def _conditions_of(flow: Flow, fld: Field, repeat: Repeat | None) -> Iterable[Condition]:
+    _, section, _ = flow.locate(fld.name)
+    for condition in (section.relevant, repeat.relevant if repeat else None, fld.relevant):
+        if condition is not None:
+            yield condition
+
+
+def _check_condition(
+    owner: str,
+    condition: Condition,
+    order: dict[str, int],
+    position: int,
+    flag_reads: dict[str, int],
+) -> None:
+    for name in condition.fields():
+        if order[_known(owner, name, order)] >= position:
+            raise FlowDefinitionError(f"field {owner!r}: relevant refers to a later field {name!r}")
+    for flag in condition.flags():
+        if flag not in flag_reads:
+            raise FlowDefinitionError(f"field {owner!r}: unknown risk flag {flag!r}")
+        if flag_reads[flag] >= position:
+            raise FlowDefinitionError(
+                f"field {owner!r}: risk flag {flag!r} reads a field asked after this one"
+            )
+
+
+def _known(owner: str, name: str, order: dict[str, int]) -> str:
+    if name not in order:
+        raise FlowDefinitionError(f"{owner!r} refers to an unknown field {name!r}")
+    return name

@@ -1,0 +1,1 @@
+"""Durable storage: SQLModel tables and the repository the service uses."""
