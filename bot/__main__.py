@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot`` (also ``intake-bot``) runs the assistant or a maintenance task."""
+"""Command line: ``python -m bot`` (or ``intake-bot``) runs the assistant or a maintenance task."""
 
 from __future__ import annotations
 

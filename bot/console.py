@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.intake import IntakeService, Outcome
-from bot.views import image_mime, render_reply
+from bot.views import NUMBERED_KINDS, image_mime, render_reply
 from flows.commands import parse_command
-from bot.views import NUMBERED_KINDS
 from flows.engine import Prompt, Reply
 from flows.schema import Kind
 
@@ -60,7 +59,7 @@ def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outc
 
 def _choice_value(prompt: Prompt | None, text: str) -> str:
     """Turns '2' (or '1, 3' for several) into the values of the numbered choices shown."""
-    if prompt is None or prompt.kind not in NUMBERED_KINDS and not prompt.key.startswith("_"):
+    if prompt is None or (prompt.kind not in NUMBERED_KINDS and not prompt.key.startswith("_")):
         return text
     parts = [p.strip() for p in text.split(",")]
     if not all(p.isdigit() and 1 <= int(p) <= len(prompt.choices) for p in parts):

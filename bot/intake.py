@@ -101,13 +101,13 @@ class IntakeService:
             if row is None or row.id is None:
                 return self._done(row, Reply("none", "no_report", error="No report is open."))
             interview = self._restore(session, row)
-            if not interview.expects_photo():
+            if not interview.expects_photo(now=now):
                 reply = interview.add_photo(0, now=now)  # explains what is being asked instead
                 return self._done(row, reply)
             photo = repo.add_photo(
                 session,
                 report_id=row.id,
-                field_key=interview.current_key() or "",
+                field_key=interview.current_key(now=now) or "",
                 content=content,
                 mime=mime,
                 now=now,

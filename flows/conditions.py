@@ -95,8 +95,10 @@ class AtLeast(Condition):
     def holds(self, ctx: Context) -> bool:
         """Compares the answer with the threshold."""
         value = ctx.value(self.field)
-        return isinstance(value, int | float) and not isinstance(value, bool) and (
-            value >= self.number
+        return (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and (value >= self.number)
         )
 
     def fields(self) -> Iterator[str]:

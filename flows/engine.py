@@ -42,6 +42,10 @@ TRANSITIONS: list[dict[str, str | list[str] | None]] = [
     {"trigger": "submit", "source": "review", "dest": "submitted", "conditions": "done"},
     {"trigger": "cancel", "source": ["new", "triage", "intake", "review"], "dest": "cancelled"},
 ]
+CHOICE_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
+# "The child has no phone" is an answer, not an open item.
+NONE_WORDS = frozenset({"none", "no", "nothing", "has none", "no phone", "no photo"})
+LIST_KINDS = (Kind.PHONE, Kind.PHOTO)
 OPEN_STATES = frozenset({"new", "triage", "intake", "review"})
 
 
@@ -185,13 +189,15 @@ class Interview:
             note += " Send another, or tap Done."
         return self._ask("photo_added", notices=(note,))
 
-    def current_key(self) -> str | None:
+    def current_key(self, *, now: datetime) -> str | None:
         """Returns the storage key of the question being asked, if any."""
+        self._now = now
         slot = self._current()
         return slot.key if slot else None
 
-    def expects_photo(self) -> bool:
+    def expects_photo(self, *, now: datetime) -> bool:
         """Tells whether the question being asked takes photos."""
+        self._now = now
         slot = self._current()
         return slot is not None and slot.field.kind is Kind.PHOTO
 
@@ -319,7 +325,10 @@ class Interview:
         if slot is None:
             return self._ask("nothing_asked", error="There is no question open right now.")
         try:
-            value = parse_answer(slot.field, text, now=self._clock())
+            if slot.field.kind in LIST_KINDS and text.strip().lower() in NONE_WORDS:
+                value: JsonValue = []
+            else:
+                value = parse_answer(slot.field, text, now=self._clock())
             self._check(slot.field, value)
         except InvalidAnswer as exc:
             self.failures += 1
@@ -392,8 +401,12 @@ class Interview:
             for alert in self.flow.alerts
             if any(view.holds(t.when) for t in alert.triggers)
         ]
+        # A milestone is reached when each of its questions is settled or does not apply
+        # (a boy is never asked about pregnancy).
         messages += [
-            m.message for m in self.flow.milestones if all(name in answers for name in m.requires)
+            m.message
+            for m in self.flow.milestones
+            if all(name in answers or not view.applies(name) for name in m.requires)
         ]
         return tuple(messages)
 
@@ -454,7 +467,9 @@ class Interview:
                 if existing.status is Status.ANSWERED
                 else existing.status.value
             )
-        hint = field.hint or (f"Example: {example(field)}" if example(field) else "")
+        hint = field.hint
+        if not hint and field.kind not in CHOICE_KINDS and example(field):
+            hint = f"Example: {example(field)}"
         return Prompt(slot.key, text, hint, field.kind, choices, slot.section.title, current)
 
     def _child_name(self, answers: Answers) -> str:

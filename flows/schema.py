@@ -225,4 +225,3 @@ class Flow:
     def field_names(self) -> tuple[str, ...]:
         """Returns every field name in flow order (repeat sub-fields included)."""
         return tuple(self._index)
-

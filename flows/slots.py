@@ -186,4 +186,4 @@ def raised_flags(flow: Flow, answers: Answers) -> list[str]:
 
 def settled_slots(flow: Flow, answers: Answers) -> list[Slot]:
     """Returns the applicable questions already settled, in order; review numbers them from 1."""
-    return [s for s in walk(flow, answers) if s.key in answers.stored]
+    return [s for s in walk(flow, answers) if s.key in answers.stored and s.field.name != MORE]

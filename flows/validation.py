@@ -77,11 +77,7 @@ def _check_field(fld: Field, seen: dict[str, int], repeat: Repeat | None) -> Non
             re.compile(fld.pattern)
         except re.error as exc:
             raise FlowDefinitionError(f"field {fld.name!r}: bad pattern ({exc})") from None
-    if (
-        fld.min_value is not None
-        and fld.max_value is not None
-        and fld.min_value > fld.max_value
-    ):
+    if fld.min_value is not None and fld.max_value is not None and fld.min_value > fld.max_value:
         raise FlowDefinitionError(f"field {fld.name!r}: min_value is above max_value")
 
 

@@ -158,7 +158,7 @@ def test_edit_finds_a_question_by_name_label_or_review_number(mini: Flow) -> Non
 def test_a_photo_question_takes_several_photos_then_done(mini: Flow) -> None:
     interview = Interview(mini)
     say(interview, *TRIAGE_OK, "Ana", "brown", "today 09:00", "today 10:00", "no", "skip")
-    assert interview.expects_photo()
+    assert interview.expects_photo(now=NOW)
     reply = interview.add_photo(7, now=NOW)
     assert asked(reply) == "photo" and "Photo 1 saved" in reply.notices[0]
     assert reply.prompt is not None and reply.prompt.choices[0].value == "done"

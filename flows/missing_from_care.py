@@ -1,0 +1,2111 @@
+"""The missing-from-care intake: every question, risk flag and NCIC code, as data.
+
+Source of truth: ``shared/domain/missing-from-care.md`` sections 0, A (A0-A16), B and F. The order
+is a product decision: triage, then everything the police read-out and the call-ready milestone
+need, then the rest of the NCMEC field set, then the reports themselves.
+
+Conventions: prompts may say ``{child}`` (the engine puts in the first name once it is known);
+hints are never formatted, so they never say it. No choice value may be a command word
+(``unknown``, ``skip``, ``done``, ``police`` ...), because a tapped button sends its value.
+"""
+
+from __future__ import annotations
+
+from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Flag, Not, When
+from flows.schema import (
+    Alert,
+    Category,
+    Choice,
+    Deadline,
+    Field,
+    Flow,
+    Kind,
+    Milestone,
+    Repeat,
+    RiskFlag,
+    Section,
+    Trigger,
+)
+
+# -- Choices ---------------------------------------------------------------------------------------
+
+AGE_BANDS = (
+    Choice("under_13", "Under 13"),
+    Choice("13_17", "13 to 17"),
+    Choice("18_20", "18 to 20 (extended care)"),
+)
+
+SEARCHES = (
+    Choice("called_texted", "Called / texted the child"),
+    Choice("belongings", "Checked belongings"),
+    Choice("home_area", "Searched home and area"),
+    Choice("friends_family", "Contacted friends / family"),
+    Choice("school_work", "Contacted school / employer"),
+    Choice("social_media", "Checked social media"),
+)
+
+# NCIC SEX, RAC and ETN (section F). The engine offers "Unknown" on every question (an open
+# item), so RAC "U" is not repeated as a button; see the note in the hand-over.
+SEXES = (Choice("male", "Male", "M"), Choice("female", "Female", "F"))
+
+RACES = (
+    Choice("asian_pacific", "Asian or Pacific Islander", "A"),
+    Choice("black", "Black", "B"),
+    Choice("american_indian", "American Indian or Alaska Native", "I"),
+    Choice("white", "White", "W"),
+)
+
+ETHNICITIES = (
+    Choice("hispanic", "Hispanic or Latino", "H"),
+    Choice("not_hispanic", "Not Hispanic or Latino", "N"),
+)
+
+# NCIC HAI, most common first; the dyed colours follow.
+HAIR_COLORS = (
+    Choice("brown", "Brown", "BRO"),
+    Choice("black", "Black", "BLK"),
+    Choice("blond", "Blond or strawberry", "BLN"),
+    Choice("red", "Red or auburn", "RED"),
+    Choice("sandy", "Sandy", "SDY"),
+    Choice("gray", "Gray or partly gray", "GRY"),
+    Choice("white", "White", "WHI"),
+    Choice("blue", "Blue", "BLU"),
+    Choice("green", "Green", "GRN"),
+    Choice("orange", "Orange", "ONG"),
+    Choice("pink", "Pink", "PNK"),
+    Choice("purple", "Purple", "PLE"),
+    Choice("bald", "Bald", "XXX"),
+)
+
+# NCIC EYE; "XXX unknown" is the engine's Unknown answer.
+EYE_COLORS = (
+    Choice("brown", "Brown", "BRO"),
+    Choice("blue", "Blue", "BLU"),
+    Choice("hazel", "Hazel", "HAZ"),
+    Choice("green", "Green", "GRN"),
+    Choice("gray", "Gray", "GRY"),
+    Choice("black", "Black", "BLK"),
+    Choice("maroon", "Maroon", "MAR"),
+    Choice("multicolored", "Multicolored", "MUL"),
+    Choice("pink", "Pink", "PNK"),
+)
+
+# NCIC SKN, light to dark, then the rest.
+SKIN_TONES = (
+    Choice("fair", "Fair", "FAR"),
+    Choice("light", "Light", "LGT"),
+    Choice("medium", "Medium", "MED"),
+    Choice("olive", "Olive", "OLV"),
+    Choice("light_brown", "Light brown", "LBR"),
+    Choice("medium_brown", "Medium brown", "MBR"),
+    Choice("dark_brown", "Dark brown", "DBR"),
+    Choice("dark", "Dark", "DRK"),
+    Choice("black", "Black", "BLK"),
+    Choice("ruddy", "Ruddy", "RUD"),
+    Choice("sallow", "Sallow", "SAL"),
+    Choice("yellow", "Yellow", "YEL"),
+    Choice("albino", "Albino", "ALB"),
+)
+
+# NCIC MPC: R runaway, N abducted by non-custodial parent, S abducted by stranger.
+MISSING_TYPES = (
+    Choice("runaway", "Runaway", "R"),
+    Choice("family_abduction", "Taken by a parent or relative", "N"),
+    Choice("non_family_abduction", "Taken by someone else", "S"),
+    Choice("lost_injured", "Lost, injured or otherwise missing"),
+    Choice("undetermined", "Not clear yet"),
+)
+
+CSEC_SIGNS = (
+    Choice("older_partner", "Older boyfriend/girlfriend or adult friends"),
+    Choice("cash_gifts", "Unexplained cash, gifts or prepaid cards"),
+    Choice("hotel_keys", "Hotel keys or receipts"),
+    Choice("extra_phones", "More than one phone"),
+    Choice("ownership_tattoos", "Tattoos of $, barcodes or names"),
+    Choice("online_ads", "Online ads"),
+)
+
+REPORTER_ROLES = (
+    Choice("on_call", "On-call worker"),
+    Choice("supervisor", "Supervisor"),
+    Choice("other_staff", "Other agency staff"),
+)
+
+ITEMS_TAKEN = (
+    Choice("bag", "Bag / backpack"),
+    Choice("money_cards", "Money or cards"),
+    Choice("id_documents", "ID or documents"),
+    Choice("medication", "Medication"),
+    Choice("phone_devices", "Phone or devices"),
+    Choice("clothes", "Extra clothes"),
+    Choice("jewelry", "Jewelry"),
+)
+
+PLACEMENT_TYPES = (
+    Choice("foster_family", "Foster family"),
+    Choice("kinship", "Kinship / relative"),
+    Choice("group_home", "Group home"),
+    Choice("residential", "Residential treatment"),
+    Choice("independent_living", "Independent living"),
+    Choice("other_placement", "Other"),
+)
+
+LOCATED_BY = (
+    Choice("law_enforcement", "Law enforcement"),
+    Choice("caregiver", "Caregiver"),
+    Choice("agency_staff", "Agency staff"),
+    Choice("self_return", "Came back on their own"),
+    Choice("family_friend", "Family or friend"),
+    Choice("other_finder", "Other"),
+)
+
+SCREENING_RESULTS = (
+    Choice("not_indicated", "Not indicated"),
+    Choice("suspected", "Suspected"),
+    Choice("confirmed", "Confirmed"),
+)
+
+NCMEC_METHODS = (
+    Choice("call_center", "Call center 1-800-843-5678"),
+    Choice("web_form", "CMFC web form"),
+    Choice("system", "System-to-system"),
+)
+
+# -- Conditions used more than once ----------------------------------------------------------------
+
+DOB_UNKNOWN = Not(Answered("date_of_birth"))
+ABDUCTION_SUSPECTED = AnyOf(
+    Flag("family_abduction"),
+    Flag("non_family_abduction"),
+    When("foul_play_suspected", "yes"),
+)
+
+# -- Risk flags (section B) ----------------------------------------------------------------------
+# Flags that triage already answers (with someone dangerous, dangerous situation, trafficking
+# victim, out of character, incapacity) are raised from the triage answer, so the same question
+# is never asked twice; the A10 question, where one remains, only asks what triage did not.
+
+UNDER_13 = RiskFlag(
+    "under_13",
+    "Child under 13",
+    (
+        Trigger(AgeBelow("date_of_birth", 13), "Child is under 13"),
+        Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Age band: under 13"),
+    ),
+)
+NON_FAMILY_ABDUCTION = RiskFlag(
+    "non_family_abduction",
+    "Non-family abduction",
+    (Trigger(When("missing_type", "non_family_abduction"), "Taken by a non-family member"),),
+)
+FAMILY_ABDUCTION = RiskFlag(
+    "family_abduction",
+    "Family abduction",
+    (Trigger(When("missing_type", "family_abduction"), "Taken by a parent or relative"),),
+)
+ENDANGERING_COMPANY = RiskFlag(
+    "endangering_company",
+    "With someone who may endanger them",
+    (Trigger(When("with_endangering_person", "yes"), "With someone who may endanger them"),),
+)
+DANGER = RiskFlag(
+    "danger",
+    "Dangerous situation",
+    (
+        Trigger(
+            When("dangerous_situation", "yes"), "Known dangerous or life-threatening situation"
+        ),
+        Trigger(When("other_danger", "yes"), "Other danger reported"),
+    ),
+)
+SUICIDE = RiskFlag(
+    "suicide",
+    "Suicide risk / self-harm",
+    (Trigger(When("suicide_risk", "yes"), "Past attempts, suicidal statements or self-harm"),),
+    cmc="70",
+)
+CSEC = RiskFlag(
+    "csec",
+    "Sexual exploitation / trafficking",
+    (
+        Trigger(
+            When("identified_trafficking_victim", "yes"), "Known or suspected trafficking victim"
+        ),
+        Trigger(When("csec_indicators", "yes"), "Signs of sexual exploitation or trafficking"),
+    ),
+)
+# The catalogue auto-flags a third or later episode as a trafficking risk (B, D3). The episode
+# count is asked late (A12), while the CSEC follow-ups belong with the risk questions, which a
+# flag may only open when its triggers read earlier fields. So the count raises a flag of its own,
+# whose follow-up sits after the count.
+REPEAT_RUNAWAY = RiskFlag(
+    "repeat_runaway",
+    "Repeat runaway: 3 or more episodes",
+    (
+        Trigger(
+            AtLeast("prior_episode_count", 2),
+            "Third or later missing episode (an NCMEC-listed trafficking risk factor)",
+        ),
+    ),
+)
+MEDICATION = RiskFlag(
+    "medication",
+    "Prescription medication",
+    (Trigger(When("takes_medication", "yes"), "Takes prescription medication"),),
+    cmc="80",
+)
+# CMC 50/60/65/85/90 name the condition; a yes/no cannot tell which, so "01 other".
+MEDICAL = RiskFlag(
+    "medical",
+    "Medical condition",
+    (Trigger(When("has_medical_condition", "yes"), "Has a medical condition"),),
+    cmc="01",
+)
+DISABILITY = RiskFlag(
+    "disability",
+    "Disability / incapacity",
+    (
+        Trigger(When("incapacity", "yes"), "Incapacity or developmental/behavioral challenge"),
+        Trigger(When("has_developmental_disability", "yes"), "Developmental disability"),
+    ),
+)
+MENTAL_HEALTH = RiskFlag(
+    "mental_health",
+    "Mental-health condition",
+    (Trigger(When("has_mental_health_condition", "yes"), "Has a mental-health condition"),),
+    cmc="01",
+)
+SUBSTANCE_USE = RiskFlag(
+    "substance_use",
+    "Substance use",
+    (Trigger(When("uses_substances", "yes"), "Uses drugs or alcohol"),),
+    cmc="20",
+)
+PREGNANCY = RiskFlag(
+    "pregnancy",
+    "Pregnant",
+    (Trigger(When("is_pregnant", "yes"), "Pregnant"),),
+    cmc="01",
+)
+ONLINE_ENTICEMENT = RiskFlag(
+    "online_enticement",
+    "Online enticement",
+    (Trigger(When("online_enticement_risk", "yes"), "May have been lured online"),),
+)
+# "00 armed and dangerous" is a claim a yes/no cannot support and it changes how officers
+# approach a child; "05 violent tendencies" is suggested and LE decides.
+GANG = RiskFlag(
+    "gang",
+    "Gang involvement",
+    (Trigger(When("gang_involved", "yes"), "Involved with a gang"),),
+    cmc="05",
+)
+VIOLENCE = RiskFlag(
+    "violence",
+    "Violence / weapons (officer safety)",
+    (Trigger(When("has_violence_or_weapons", "yes"), "Violence or access to weapons"),),
+    cmc="05",
+)
+EXPOSURE = RiskFlag(
+    "exposure",
+    "Exposure (weather, water, traffic)",
+    (Trigger(When("exposure_risk", "yes"), "At risk from weather, water or traffic"),),
+)
+OUT_OF_CHARACTER = RiskFlag(
+    "out_of_character",
+    "Out-of-character disappearance",
+    (Trigger(When("out_of_character_disappearance", "yes"), "Disappearance is out of character"),),
+)
+
+# -- Sections --------------------------------------------------------------------------------------
+
+# A0: the questions that mean "call 911 now", then the state (deadline profile) and agency.
+TRIAGE = Section(
+    "triage",
+    "Triage",
+    (
+        Field(
+            "immediate_danger",
+            Kind.YES_NO,
+            "Is {child} in immediate danger, or did someone see {child} being taken?",
+            label="Immediate danger / abduction seen",
+        ),
+        Field(
+            "date_of_birth",
+            Kind.DATE,
+            "What is {child}'s date of birth?",
+            hint="Month/day/year, e.g. 03/07/2011",
+            label="Date of birth",
+            min_value=0,
+            max_value=21,
+            ncic="DOB",
+        ),
+        Field(
+            "age_band",
+            Kind.CHOICE,
+            "Roughly how old is {child}?",
+            label="Age band",
+            relevant=DOB_UNKNOWN,
+            choices=AGE_BANDS,
+        ),
+        Field(
+            "incapacity",
+            Kind.YES_NO,
+            "Does {child} have a physical or mental incapacity, or a developmental or "
+            "behavioral challenge?",
+            label="Incapacity / developmental need",
+        ),
+        Field(
+            "with_endangering_person",
+            Kind.YES_NO,
+            "Could {child} be with someone who may put them in danger?",
+            label="With someone who may endanger",
+        ),
+        Field(
+            "dangerous_situation",
+            Kind.YES_NO,
+            "Is {child} in a known dangerous or life-threatening situation?",
+            hint="e.g. needs medication now, suicidal, out in freezing weather",
+            label="Dangerous situation",
+        ),
+        Field(
+            "identified_trafficking_victim",
+            Kind.YES_NO,
+            "Is {child} a known or suspected trafficking victim?",
+            label="Known/suspected trafficking victim",
+            sensitive=True,
+        ),
+        Field(
+            "out_of_character_disappearance",
+            Kind.YES_NO,
+            "Is going missing out of character for {child}?",
+            label="Out of character",
+        ),
+    ),
+)
+
+# A1: the three clocks, the place, and what happened. Young-child follow-ups (B) come here
+# because searching hiding places cannot wait for the rest of the form.
+TIMING = Section(
+    "timing",
+    "When and where",
+    (
+        Field(
+            "last_seen_at",
+            Kind.DATETIME,
+            "When was {child} last seen?",
+            hint="e.g. today 6:30pm, or 03/07 18:30. A best guess is fine",
+            label="Last seen",
+            ncic="DLC",
+        ),
+        Field(
+            "discovered_missing_at",
+            Kind.DATETIME,
+            "When did someone notice {child} was missing?",
+            hint="e.g. today 9pm, or 2 hours ago",
+            label="Noticed missing",
+            not_before="last_seen_at",
+        ),
+        Field(
+            "agency_notified_at",
+            Kind.DATETIME,
+            "When did your agency (or on-call) first hear {child} was missing?",
+            hint="This starts the 24-hour clock. 'now' works if you just heard",
+            label="Agency notified",
+            not_before="discovered_missing_at",
+        ),
+        Field(
+            "last_seen_place",
+            Kind.TEXT,
+            "Where was {child} last seen? Address or description, with city, county and state.",
+            hint="e.g. 12 Oak St, Dayton, Montgomery County, OH",
+            label="Last seen at",
+        ),
+        Field(
+            "last_seen_by",
+            Kind.TEXT,
+            "Who saw {child} last? Name, role and phone.",
+            hint="e.g. Ann Lee, foster mother, 937-555-0134",
+            label="Last seen by",
+        ),
+        Field(
+            "what_happened",
+            Kind.TEXT,
+            "What happened? Who, what, where, when.",
+            label="Circumstances",
+        ),
+        Field(
+            "direction_of_travel",
+            Kind.TEXT,
+            "Which way did {child} go, and how?",
+            hint="On foot, car, bus, ride-share; direction or destination",
+            label="Direction / means",
+            required=False,
+        ),
+        Field(
+            "searches_made",
+            Kind.MULTI_CHOICE,
+            "What has been done to find {child} so far? Tap all that apply.",
+            label="Searches made",
+            required=False,
+            choices=SEARCHES,
+        ),
+        Field(
+            "hiding_places_searched",
+            Kind.YES_NO,
+            "Have places a young child could hide or get trapped been searched?",
+            hint="Closets, appliances, cars and trunks, sheds, crawl spaces",
+            label="Hiding places searched",
+            relevant=Flag("under_13"),
+        ),
+        Field(
+            "can_give_own_details",
+            Kind.YES_NO,
+            "Can {child} say their name, address and a phone number?",
+            label="Can give own details",
+            relevant=Flag("under_13"),
+        ),
+        Field(
+            "goes_out_alone",
+            Kind.YES_NO,
+            "Is {child} used to going out alone?",
+            label="Used to going out alone",
+            relevant=Flag("under_13"),
+        ),
+    ),
+)
+
+# A4.1-4.6, A5.1-5.5, A6.1, A5.12: the NCIC read-out and what a searcher needs to recognise.
+CHILD = Section(
+    "child",
+    "The child",
+    (
+        Field(
+            "child_name",
+            Kind.TEXT,
+            "What is {child}'s full legal name?",
+            hint="Last, first middle, e.g. Doe, Jane Ann",
+            label="Name",
+            max_length=100,
+            ncic="NAM",
+        ),
+        Field(
+            "aliases",
+            Kind.TEXT,
+            "Any nicknames, aliases or street names? Send 'none' if none.",
+            label="Aliases",
+            ncic="AKA",
+        ),
+        Field("sex", Kind.CHOICE, "What is {child}'s sex?", label="Sex", choices=SEXES, ncic="SEX"),
+        Field(
+            "race",
+            Kind.CHOICE,
+            "What is {child}'s race?",
+            hint="As on the case record",
+            label="Race",
+            choices=RACES,
+            ncic="RAC",
+        ),
+        Field(
+            "ethnicity",
+            Kind.CHOICE,
+            "Is {child} Hispanic or Latino?",
+            label="Ethnicity",
+            required=False,
+            choices=ETHNICITIES,
+            ncic="ETN",
+        ),
+        Field(
+            "height",
+            Kind.HEIGHT,
+            "How tall is {child}?",
+            hint="Feet and inches, e.g. 5'4\" or 5 ft 4",
+            label="Height",
+            min_value=12,
+            max_value=90,
+            ncic="HGT",
+        ),
+        Field(
+            "weight",
+            Kind.WEIGHT,
+            "About how much does {child} weigh?",
+            hint="Pounds, e.g. 110",
+            label="Weight",
+            min_value=4,
+            max_value=600,
+            ncic="WGT",
+        ),
+        Field(
+            "hair",
+            Kind.CHOICE,
+            "What color is {child}'s hair?",
+            hint="Dyed? Pick the color it is now",
+            label="Hair",
+            choices=HAIR_COLORS,
+            ncic="HAI",
+        ),
+        Field(
+            "eyes",
+            Kind.CHOICE,
+            "What color are {child}'s eyes?",
+            label="Eyes",
+            choices=EYE_COLORS,
+            ncic="EYE",
+        ),
+        Field(
+            "complexion",
+            Kind.CHOICE,
+            "What is {child}'s skin tone?",
+            label="Complexion",
+            choices=SKIN_TONES,
+            ncic="SKN",
+        ),
+        Field(
+            "clothing",
+            Kind.TEXT,
+            "What was {child} wearing when last seen? Include shoes.",
+            hint="Colors, brands, sizes, e.g. black Nike hoodie, gray jeans, white Vans",
+            label="Clothing",
+        ),
+        Field(
+            "photo",
+            Kind.PHOTO,
+            "Send a recent, clear color photo of {child}.",
+            hint="More than one is fine. Follow your agency's policy on photos in chat",
+            label="Photo",
+            sensitive=True,
+            multiple=True,
+        ),
+        Field(
+            "photo_date",
+            Kind.DATE,
+            "When was the photo taken?",
+            hint="Month/day/year; a best guess is fine",
+            label="Photo date",
+            relevant=Answered("photo"),
+        ),
+    ),
+)
+
+# A9.1 and A10, each risk question followed at once by its section-B follow-ups.
+RISKS = Section(
+    "risks",
+    "Risks",
+    (
+        Field(
+            "missing_type",
+            Kind.CHOICE,
+            "What best describes how {child} went missing?",
+            label="Missing type",
+            choices=MISSING_TYPES,
+            ncic="MPC",
+        ),
+        # Medical condition
+        Field(
+            "has_medical_condition",
+            Kind.YES_NO,
+            "Does {child} have a medical condition?",
+            hint="e.g. diabetes, asthma, epilepsy, severe allergy, heart condition",
+            label="Medical condition",
+            sensitive=True,
+        ),
+        Field(
+            "medical_condition_details",
+            Kind.TEXT,
+            "What is the condition?",
+            label="Condition",
+            relevant=Flag("medical"),
+            sensitive=True,
+        ),
+        Field(
+            "medical_untreated_effect",
+            Kind.TEXT,
+            "What happens without treatment, and how soon?",
+            hint="Include signs a finder would notice, e.g. shaky, confused within hours",
+            label="Without treatment",
+            relevant=Flag("medical"),
+            sensitive=True,
+        ),
+        Field(
+            "medical_provider",
+            Kind.TEXT,
+            "Who treats {child}? Doctor or hospital, and phone.",
+            label="Medical provider",
+            required=False,
+            relevant=Flag("medical"),
+            sensitive=True,
+        ),
+        Field(
+            "medical_supplies_taken",
+            Kind.TEXT,
+            "Did {child} take the supplies or devices they need?",
+            hint="e.g. inhaler, insulin, EpiPen; 'none' if nothing",
+            label="Supplies taken",
+            relevant=Flag("medical"),
+            sensitive=True,
+        ),
+        # Prescription medication
+        Field(
+            "takes_medication",
+            Kind.YES_NO,
+            "Does {child} take prescription medication?",
+            label="Prescription medication",
+            sensitive=True,
+        ),
+        Field(
+            "medication_details",
+            Kind.TEXT,
+            "Which medications, what dose, and when?",
+            hint="e.g. lamotrigine 100 mg morning and night",
+            label="Medications",
+            relevant=Flag("medication"),
+            sensitive=True,
+        ),
+        Field(
+            "medication_last_dose",
+            Kind.DATETIME,
+            "When was {child}'s last dose?",
+            hint="e.g. today 8am",
+            label="Last dose",
+            relevant=Flag("medication"),
+            sensitive=True,
+        ),
+        Field(
+            "medication_supply_taken",
+            Kind.TEXT,
+            "Did {child} take a supply with them? How much?",
+            label="Supply taken",
+            relevant=Flag("medication"),
+            sensitive=True,
+        ),
+        Field(
+            "medication_missed_effect",
+            Kind.TEXT,
+            "What happens if doses are missed, and how soon?",
+            hint="e.g. seizures, withdrawal, psychosis",
+            label="Missed doses",
+            relevant=Flag("medication"),
+            sensitive=True,
+        ),
+        Field(
+            "medication_prescriber",
+            Kind.TEXT,
+            "Prescriber or pharmacy: name and phone?",
+            label="Prescriber",
+            required=False,
+            relevant=Flag("medication"),
+            sensitive=True,
+        ),
+        # Mental health
+        Field(
+            "has_mental_health_condition",
+            Kind.YES_NO,
+            "Does {child} have a mental-health condition?",
+            label="Mental health",
+            sensitive=True,
+        ),
+        Field(
+            "mental_health_diagnosis",
+            Kind.TEXT,
+            "What is the diagnosis?",
+            label="Diagnosis",
+            relevant=Flag("mental_health"),
+            sensitive=True,
+        ),
+        Field(
+            "mental_health_current",
+            Kind.TEXT,
+            "Any recent crisis, hospital stay or worrying symptoms?",
+            label="Recent crisis / symptoms",
+            relevant=Flag("mental_health"),
+            sensitive=True,
+        ),
+        Field(
+            "mental_health_triggers",
+            Kind.TEXT,
+            "What upsets {child}, and what calms them?",
+            label="Triggers",
+            required=False,
+            relevant=Flag("mental_health"),
+            sensitive=True,
+        ),
+        Field(
+            "mental_health_provider",
+            Kind.TEXT,
+            "Therapist or psychiatrist: name and phone?",
+            label="Therapist",
+            required=False,
+            relevant=Flag("mental_health"),
+            sensitive=True,
+        ),
+        # Suicide / self-harm
+        Field(
+            "suicide_risk",
+            Kind.YES_NO,
+            "Has {child} attempted suicide, talked about it, or self-harmed?",
+            label="Suicide / self-harm",
+            sensitive=True,
+        ),
+        Field(
+            "suicide_history",
+            Kind.TEXT,
+            "When and how were the past attempts or self-harm?",
+            label="Past attempts",
+            relevant=Flag("suicide"),
+            sensitive=True,
+        ),
+        Field(
+            "suicide_recent_signs",
+            Kind.TEXT,
+            "Any recent statements, notes or posts about suicide?",
+            label="Recent signs",
+            relevant=Flag("suicide"),
+            sensitive=True,
+        ),
+        Field(
+            "suicide_means_taken",
+            Kind.TEXT,
+            "Did {child} take anything they could hurt themselves with?",
+            hint="e.g. pills, a knife, a gun; 'none' if nothing",
+            label="Means taken",
+            relevant=Flag("suicide"),
+            sensitive=True,
+        ),
+        Field(
+            "suicide_significant_places",
+            Kind.TEXT,
+            "Any places that mean a lot to {child}?",
+            hint="e.g. a grave, a bridge, a former home",
+            label="Places of significance",
+            required=False,
+            relevant=Flag("suicide"),
+            sensitive=True,
+        ),
+        # Substance use
+        Field(
+            "uses_substances",
+            Kind.YES_NO,
+            "Does {child} use drugs or alcohol?",
+            label="Substance use",
+            sensitive=True,
+        ),
+        Field(
+            "substance_details",
+            Kind.TEXT,
+            "What does {child} use, and how often?",
+            label="Substances",
+            relevant=Flag("substance_use"),
+            sensitive=True,
+        ),
+        Field(
+            "substance_overdose_risk",
+            Kind.TEXT,
+            "Any past overdoses, or risk of withdrawal?",
+            label="Overdose / withdrawal",
+            relevant=Flag("substance_use"),
+            sensitive=True,
+        ),
+        Field(
+            "substance_sources",
+            Kind.TEXT,
+            "Known suppliers, or places where {child} uses?",
+            label="Suppliers / places",
+            required=False,
+            relevant=Flag("substance_use"),
+            sensitive=True,
+        ),
+        # Pregnancy: not asked when the recorded sex is male (saves a tap on most boys' reports).
+        Field(
+            "is_pregnant",
+            Kind.YES_NO,
+            "Is {child} pregnant?",
+            label="Pregnant",
+            relevant=Not(When("sex", "male")),
+            sensitive=True,
+        ),
+        Field(
+            "pregnancy_details",
+            Kind.TEXT,
+            "How far along (weeks or due date)? Any complications?",
+            label="Pregnancy details",
+            relevant=Flag("pregnancy"),
+            sensitive=True,
+        ),
+        Field(
+            "pregnancy_provider",
+            Kind.TEXT,
+            "Prenatal doctor or hospital?",
+            label="Prenatal provider",
+            required=False,
+            relevant=Flag("pregnancy"),
+            sensitive=True,
+        ),
+        Field(
+            "pregnancy_partner",
+            Kind.TEXT,
+            "Partner's name and age?",
+            label="Partner",
+            relevant=Flag("pregnancy"),
+            sensitive=True,
+        ),
+        Field(
+            "has_own_child",
+            Kind.YES_NO,
+            "Does {child} have a baby or child of their own who may be with them?",
+            hint="If yes, tell police: that child is missing too",
+            label="Own child may be with them",
+            relevant=Flag("pregnancy"),
+            sensitive=True,
+        ),
+        Field(
+            "own_child_details",
+            Kind.TEXT,
+            "That child's name, age and description?",
+            label="Own child",
+            relevant=When("has_own_child", "yes"),
+            sensitive=True,
+        ),
+        # Developmental disability: triage already said yes to incapacity? Then go straight on.
+        Field(
+            "has_developmental_disability",
+            Kind.YES_NO,
+            "Does {child} have a developmental or intellectual disability, or autism?",
+            label="Developmental disability",
+            relevant=Not(When("incapacity", "yes")),
+            sensitive=True,
+        ),
+        Field(
+            "disability_diagnosis",
+            Kind.TEXT,
+            "What is the disability or diagnosis?",
+            label="Disability",
+            relevant=Flag("disability"),
+            sensitive=True,
+        ),
+        Field(
+            "disability_communication",
+            Kind.TEXT,
+            "Can {child} talk, and do they respond to their name?",
+            label="Communication",
+            relevant=Flag("disability"),
+        ),
+        Field(
+            "disability_aids",
+            Kind.TEXT,
+            "Any mobility aids or medical devices?",
+            hint="e.g. wheelchair, hearing aids, insulin pump; 'none' if none",
+            label="Aids / devices",
+            required=False,
+            relevant=Flag("disability"),
+        ),
+        Field(
+            "disability_reactions",
+            Kind.TEXT,
+            "How might {child} react to strangers or police? Drawn to water or roads?",
+            hint="e.g. hides from uniforms, runs toward water",
+            label="Reactions / attractions",
+            relevant=Flag("disability"),
+        ),
+        # Gang activity
+        Field(
+            "gang_involved",
+            Kind.YES_NO,
+            "Is {child} involved with a gang?",
+            label="Gang activity",
+            sensitive=True,
+        ),
+        Field(
+            "gang_details",
+            Kind.TEXT,
+            "Which gang or set? Associates' names or street names?",
+            label="Gang / associates",
+            relevant=Flag("gang"),
+            sensitive=True,
+        ),
+        Field(
+            "gang_threats",
+            Kind.TEXT,
+            "Which areas? Any rivalries or threats against {child}?",
+            label="Territory / threats",
+            relevant=Flag("gang"),
+            sensitive=True,
+        ),
+        # Online enticement
+        Field(
+            "online_enticement_risk",
+            Kind.YES_NO,
+            "Could someone online have lured {child} away, or planned to meet them?",
+            label="Online enticement",
+            sensitive=True,
+        ),
+        Field(
+            "enticement_contacts",
+            Kind.TEXT,
+            "Who has {child} been talking to online? Platform, username, any plan to meet.",
+            label="Online contacts",
+            relevant=Flag("online_enticement"),
+            sensitive=True,
+        ),
+        Field(
+            "enticement_threats",
+            Kind.YES_NO,
+            "Any threats, or demands for sexual images (sextortion)?",
+            label="Sextortion / threats",
+            relevant=Flag("online_enticement"),
+            sensitive=True,
+        ),
+        # CSEC / trafficking: triage already said "known or suspected victim"? Go to the details.
+        Field(
+            "csec_indicators",
+            Kind.YES_NO,
+            "Any signs {child} is being sexually exploited or trafficked?",
+            hint="e.g. older partner, unexplained cash or gifts, hotel keys, extra phones",
+            label="Trafficking signs",
+            relevant=Not(When("identified_trafficking_victim", "yes")),
+            sensitive=True,
+        ),
+        Field(
+            "csec_signs",
+            Kind.MULTI_CHOICE,
+            "Which signs have you seen? Tap all that apply.",
+            label="Signs seen",
+            required=False,
+            relevant=Flag("csec"),
+            choices=CSEC_SIGNS,
+            sensitive=True,
+        ),
+        Field(
+            "csec_exploiters",
+            Kind.TEXT,
+            "Suspected exploiters: names, phones, vehicles?",
+            label="Suspected exploiters",
+            relevant=Flag("csec"),
+            sensitive=True,
+        ),
+        Field(
+            "csec_places",
+            Kind.TEXT,
+            "Hotels, truck stops or cities {child} may be taken to?",
+            label="Places / travel",
+            required=False,
+            relevant=Flag("csec"),
+            sensitive=True,
+        ),
+        # With someone who may endanger them: triage 0.4 is the question.
+        Field(
+            "endangering_who",
+            Kind.TEXT,
+            "Who may endanger {child}? Names or descriptions, ages, relationship.",
+            label="Person of concern",
+            relevant=Flag("endangering_company"),
+        ),
+        Field(
+            "endangering_why",
+            Kind.TEXT,
+            "Why are they a danger?",
+            hint="e.g. much older, criminal history, threats",
+            label="Why a danger",
+            relevant=Flag("endangering_company"),
+        ),
+        Field(
+            "endangering_contact",
+            Kind.TEXT,
+            "Their phones, vehicle or addresses, if known?",
+            label="Their phones / vehicle / address",
+            required=False,
+            relevant=Flag("endangering_company"),
+        ),
+        # Violence / weapons (officer safety)
+        Field(
+            "has_violence_or_weapons",
+            Kind.YES_NO,
+            "Has {child} been violent, or could they have a weapon?",
+            label="Violence / weapons",
+        ),
+        Field(
+            "weapons_access",
+            Kind.TEXT,
+            "What weapons could {child} have?",
+            hint="'none known' is a fine answer",
+            label="Weapons",
+            relevant=Flag("violence"),
+        ),
+        Field(
+            "violence_history",
+            Kind.TEXT,
+            "Any history of violence or escapes?",
+            label="Violence / escape history",
+            relevant=Flag("violence"),
+        ),
+        # Exposure
+        Field(
+            "exposure_risk",
+            Kind.YES_NO,
+            "Is {child} at risk from weather, darkness, water or traffic?",
+            label="Exposure risk",
+        ),
+        Field(
+            "exposure_details",
+            Kind.TEXT,
+            "What are the risks? Weather, clothing, nearby water, highways or rail.",
+            hint="e.g. 20°F tonight, no coat, river 200 yards away",
+            label="Exposure details",
+            relevant=Flag("exposure"),
+        ),
+        # Out of character: triage 0.7 is the question.
+        Field(
+            "out_of_character_details",
+            Kind.TEXT,
+            "How is this different from {child}'s usual behavior or past runs?",
+            hint="Recent changes? New friends, more time online, a new phone",
+            label="Why out of character",
+            relevant=Flag("out_of_character"),
+        ),
+        # Other endangerment: asked always (it is "anything else?"); the details follow either
+        # this or triage 0.5.
+        Field(
+            "other_danger",
+            Kind.YES_NO,
+            "Anything else that puts {child} in danger?",
+            label="Other danger",
+        ),
+        Field(
+            "danger_details",
+            Kind.TEXT,
+            "What is the danger?",
+            label="Danger",
+            relevant=Flag("danger"),
+        ),
+    ),
+)
+
+# A2 and A3. The agency name (A2.2) was asked in triage.
+REPORTER = Section(
+    "reporter",
+    "You and the guardian",
+    (
+        Field(
+            "agency_name",
+            Kind.TEXT,
+            "Which agency are you reporting for?",
+            hint="e.g. Franklin County Children Services",
+            label="Agency",
+            max_length=200,
+        ),
+        Field(
+            "reporter_name",
+            Kind.TEXT,
+            "What is your full name?",
+            label="Reporter",
+            max_length=100,
+        ),
+        Field(
+            "reporter_phones",
+            Kind.PHONE,
+            "Your phone numbers?",
+            hint="Every number NCMEC and police can reach you on",
+            label="Reporter phones",
+            multiple=True,
+        ),
+        Field("reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email"),
+        Field(
+            "agency_case_number",
+            Kind.TEXT,
+            "What is {child}'s case number at your agency?",
+            label="Agency case number",
+            max_length=100,
+        ),
+        Field(
+            "is_legal_guardian",
+            Kind.YES_NO,
+            "Are you {child}'s legal guardian (the assigned caseworker)?",
+            label="Reporter is guardian",
+        ),
+        Field(
+            "reporter_role",
+            Kind.CHOICE,
+            "What is your role?",
+            label="Reporter role",
+            required=False,
+            relevant=Not(When("is_legal_guardian", "yes")),
+            choices=REPORTER_ROLES,
+        ),
+        Field(
+            "guardian_name",
+            Kind.TEXT,
+            "Legal guardian's (assigned caseworker's) full name?",
+            label="Legal guardian",
+            relevant=When("is_legal_guardian", "no"),
+            max_length=100,
+        ),
+        Field(
+            "guardian_agency",
+            Kind.TEXT,
+            "Guardian's agency?",
+            hint="'same' if it is your agency",
+            label="Guardian's agency",
+            relevant=When("is_legal_guardian", "no"),
+            max_length=200,
+        ),
+        Field(
+            "guardian_phones",
+            Kind.PHONE,
+            "Guardian's phone numbers?",
+            hint="All of them: work, cell, after hours",
+            label="Guardian phones",
+            relevant=When("is_legal_guardian", "no"),
+            multiple=True,
+        ),
+        Field(
+            "guardian_email",
+            Kind.EMAIL,
+            "Guardian's email?",
+            label="Guardian email",
+            relevant=When("is_legal_guardian", "no"),
+        ),
+        # A3.4 is about the child, not the guardian, so it is asked whoever reports.
+        Field(
+            "custody_basis",
+            Kind.TEXT,
+            "Custody basis: court order or voluntary placement? Court and docket number?",
+            hint="e.g. Franklin Co. Juvenile Court, 24JU-1234",
+            label="Custody basis",
+            required=False,
+            sensitive=True,
+        ),
+    ),
+)
+
+# A4.7-4.11, A5.6-5.13 (with the free-text half of A5.3, hair style), A6.2-6.3.
+DETAILS = Section(
+    "details",
+    "More identifying details",
+    (
+        Field(
+            "place_of_birth",
+            Kind.TEXT,
+            "Where was {child} born? City, state, country.",
+            label="Place of birth",
+            required=False,
+            ncic="POB",
+        ),
+        Field(
+            "ssn",
+            Kind.TEXT,
+            "What is {child}'s Social Security number?",
+            hint="9 digits; shared with police only",
+            label="SSN",
+            required=False,
+            sensitive=True,
+            max_length=11,
+            pattern=r"\d{3}[- ]?\d{2}[- ]?\d{4}",
+            pattern_message="An SSN is 9 digits, e.g. 123-45-6789.",
+            ncic="SOC",
+        ),
+        Field(
+            "state_id",
+            Kind.TEXT,
+            "State ID or driver's license: number and state?",
+            label="State ID / license",
+            required=False,
+            max_length=100,
+            ncic="OLN",
+        ),
+        # ICWA: asked as required so "unknown" becomes an open item (the tribe must be told).
+        Field(
+            "tribal_member",
+            Kind.YES_NO,
+            "Is {child} a member of, or eligible for, a tribe?",
+            hint="For an Indian child (ICWA) the tribe must be notified",
+            label="Tribal member / eligible",
+        ),
+        Field(
+            "tribe_name",
+            Kind.TEXT,
+            "Which tribe?",
+            label="Tribe",
+            relevant=When("tribal_member", "yes"),
+            max_length=200,
+        ),
+        Field(
+            "school",
+            Kind.TEXT,
+            "School and grade?",
+            label="School",
+            required=False,
+            max_length=200,
+        ),
+        Field(
+            "build_mannerisms",
+            Kind.TEXT,
+            "Build, handedness, or anything distinctive in how {child} moves or talks?",
+            hint="e.g. slim, left-handed, stutters, walks with a limp",
+            label="Build / mannerisms",
+            required=False,
+            ncic="MIS",
+        ),
+        Field(
+            "hair_description",
+            Kind.TEXT,
+            "How is {child}'s hair worn? Length, style, dyed?",
+            hint="e.g. shoulder-length braids, dyed red at the ends",
+            label="Hair description",
+            required=False,
+            ncic="MIS",
+        ),
+        Field(
+            "wears_glasses",
+            Kind.YES_NO,
+            "Does {child} wear glasses or contact lenses?",
+            label="Glasses / contacts",
+            ncic="VRX",
+        ),
+        Field(
+            "glasses_details",
+            Kind.TEXT,
+            "Describe them.",
+            hint="e.g. black square frames; or contacts only",
+            label="Glasses / contacts details",
+            relevant=When("wears_glasses", "yes"),
+        ),
+        Field("has_braces", Kind.YES_NO, "Does {child} have braces?", label="Braces"),
+        Field(
+            "braces_details",
+            Kind.TEXT,
+            "Describe the braces.",
+            hint="e.g. top and bottom, blue bands",
+            label="Braces details",
+            relevant=When("has_braces", "yes"),
+        ),
+        Field("has_piercings", Kind.YES_NO, "Does {child} have piercings?", label="Piercings"),
+        Field(
+            "piercing_details",
+            Kind.TEXT,
+            "Where, and what kind?",
+            hint="e.g. left nostril stud, 3 rings in each ear",
+            label="Piercing details",
+            relevant=When("has_piercings", "yes"),
+            ncic="SMT",
+        ),
+        Field(
+            "has_tattoos",
+            Kind.YES_NO,
+            "Does {child} have tattoos?",
+            hint="$ signs, barcodes or names can mean trafficking: tell police",
+            label="Tattoos",
+        ),
+        Field(
+            "tattoo_details",
+            Kind.TEXT,
+            "Where, and what design or words?",
+            hint="e.g. right wrist, 'KING' in script. $, barcode, names: trafficking sign",
+            label="Tattoo details",
+            relevant=When("has_tattoos", "yes"),
+            ncic="SMT",
+        ),
+        Field(
+            "has_scars_marks",
+            Kind.YES_NO,
+            "Any scars, birthmarks or other marks?",
+            label="Scars / marks",
+        ),
+        Field(
+            "scar_details",
+            Kind.TEXT,
+            "Where, and what do they look like?",
+            hint="e.g. 2-inch scar over left eyebrow",
+            label="Scar / mark details",
+            relevant=When("has_scars_marks", "yes"),
+            ncic="SMT",
+        ),
+        Field(
+            "video_link",
+            Kind.TEXT,
+            "Link to a recent video of {child}, if any?",
+            label="Video",
+            required=False,
+        ),
+        Field(
+            "items_taken",
+            Kind.MULTI_CHOICE,
+            "What did {child} take with them? Tap all that apply.",
+            label="Items taken",
+            required=False,
+            choices=ITEMS_TAKEN,
+        ),
+        Field(
+            "vehicle_access",
+            Kind.YES_NO,
+            "Did {child} take, or have use of, a vehicle?",
+            label="Vehicle access",
+        ),
+        Field(
+            "child_vehicle",
+            Kind.TEXT,
+            "The vehicle: year, make, model, color, plate and state?",
+            hint="e.g. 2014 Honda Civic, silver, OH ABC1234",
+            label="Vehicle",
+            relevant=When("vehicle_access", "yes"),
+        ),
+    ),
+)
+
+# A7.
+CONTACT = Section(
+    "contact",
+    "Phones and online",
+    (
+        Field(
+            "child_phones",
+            Kind.PHONE,
+            "What are {child}'s phone numbers?",
+            hint="Several are fine. No phone? Skip",
+            label="Child's phones",
+            multiple=True,
+        ),
+        Field(
+            "child_email",
+            Kind.EMAIL,
+            "What is {child}'s email address?",
+            label="Child's email",
+            required=False,
+        ),
+        Field(
+            "social_accounts",
+            Kind.TEXT,
+            "Social media, chat and gaming accounts? Platform and username.",
+            hint="e.g. Instagram @jdoe09, Snapchat jane.d. 'none' if none",
+            label="Social / chat accounts",
+        ),
+        Field(
+            "devices_secured",
+            Kind.YES_NO,
+            "Have devices {child} left behind been kept safe for police?",
+            hint="Don't search them: secure them and hand them to police",
+            label="Devices secured",
+            required=False,
+        ),
+    ),
+)
+
+# A8.
+PLACEMENT = Section(
+    "placement",
+    "Placement",
+    (
+        Field(
+            "placement_type",
+            Kind.CHOICE,
+            "Where was {child} placed?",
+            label="Placement type",
+            choices=PLACEMENT_TYPES,
+        ),
+        Field(
+            "caregiver",
+            Kind.TEXT,
+            "Caregiver or provider: name, address and phone?",
+            hint="e.g. Ann Lee, 12 Oak St, Dayton OH, 937-555-0134",
+            label="Caregiver",
+        ),
+        Field(
+            "caregiver_reported",
+            Kind.YES_NO,
+            "Has the caregiver already reported {child} missing to police or NCMEC?",
+            label="Caregiver reported",
+        ),
+        Field(
+            "caregiver_report_number",
+            Kind.TEXT,
+            "Reported to whom, and what report number?",
+            hint="e.g. Dayton PD, 25-004512",
+            label="Caregiver's report",
+            relevant=When("caregiver_reported", "yes"),
+        ),
+        Field(
+            "last_caseworker_visit",
+            Kind.TEXT,
+            "Last caseworker visit: when, and anything notable?",
+            hint="e.g. Mon 3/3, said she was being bullied",
+            label="Last caseworker visit",
+            required=False,
+        ),
+        Field(
+            "recent_changes",
+            Kind.TEXT,
+            "Any recent changes for {child}?",
+            hint="Placement move, split from siblings, court date, conflict",
+            label="Recent changes",
+            required=False,
+        ),
+    ),
+)
+
+# A9.2-9.7.
+BACKGROUND = Section(
+    "background",
+    "What was going on",
+    (
+        Field(
+            "precipitating_factors",
+            Kind.TEXT,
+            "What was going on for {child} before they left?",
+            hint="Running from something, or toward someone?",
+            label="What was going on",
+        ),
+        Field(
+            "possible_whereabouts",
+            Kind.TEXT,
+            "Where might {child} go? Places they hang out, habits.",
+            label="Possible whereabouts",
+        ),
+        Field(
+            "associates",
+            Kind.TEXT,
+            "Friends, relatives or partners who may know where {child} is? Names, phones.",
+            hint="e.g. Maria (friend) 937-555-0101; Aunt Kay, Elm St",
+            label="Friends / relatives / associates",
+        ),
+        Field(
+            "had_companions",
+            Kind.YES_NO,
+            "Was anyone with {child} when last seen?",
+            label="With someone when last seen",
+        ),
+        Repeat(
+            "companions",
+            "companion",
+            (
+                Field(
+                    "companion_name",
+                    Kind.TEXT,
+                    "Their name, or a description?",
+                    label="Name / description",
+                    max_length=100,
+                ),
+                Field(
+                    "companion_age",
+                    Kind.TEXT,
+                    "About how old?",
+                    hint="e.g. 17, or early 20s",
+                    label="Age",
+                    max_length=30,
+                ),
+                Field(
+                    "companion_relationship",
+                    Kind.TEXT,
+                    "How do they know {child}?",
+                    label="Relationship",
+                    max_length=200,
+                ),
+                Field(
+                    "companion_phones",
+                    Kind.PHONE,
+                    "Their phone numbers?",
+                    label="Phones",
+                    required=False,
+                    multiple=True,
+                ),
+                Field(
+                    "companion_vehicle",
+                    Kind.TEXT,
+                    "Their vehicle: make, model, color, plate?",
+                    label="Vehicle",
+                    required=False,
+                ),
+            ),
+            relevant=When("had_companions", "yes"),
+        ),
+        Field(
+            "foul_play_suspected",
+            Kind.YES_NO,
+            "Do you suspect foul play, abduction or sexual exploitation?",
+            label="Foul play suspected",
+        ),
+        Field(
+            "foul_play_details",
+            Kind.TEXT,
+            "What makes you suspect it?",
+            label="Why suspected",
+            relevant=When("foul_play_suspected", "yes"),
+            sensitive=True,
+        ),
+        Field(
+            "on_probation",
+            Kind.YES_NO,
+            "Is {child} on probation or parole?",
+            label="Probation / parole",
+        ),
+        Field(
+            "probation_officer",
+            Kind.TEXT,
+            "Probation officer's name and phone?",
+            label="Probation officer",
+            relevant=When("on_probation", "yes"),
+        ),
+    ),
+)
+
+# A11, only when an abduction is suspected.
+ABDUCTOR = Section(
+    "abductor",
+    "Suspected abductor",
+    (
+        Field(
+            "abduction_witnesses",
+            Kind.TEXT,
+            "Who saw {child} being taken? Names and phones.",
+            label="Witnesses",
+            relevant=Flag("non_family_abduction"),
+        ),
+        Field(
+            "abductor_identity",
+            Kind.TEXT,
+            "Who do you think took {child}? Name, aliases, age or DOB, sex, relationship.",
+            hint="Not known? Say so; the description comes next",
+            label="Suspect",
+        ),
+        Field(
+            "abductor_description",
+            Kind.TEXT,
+            "What does the suspect look like?",
+            hint="Height, build, hair, clothing, marks",
+            label="Suspect description",
+        ),
+        Field(
+            "abductor_photo",
+            Kind.PHOTO,
+            "Send a photo of the suspect, if you have one.",
+            label="Suspect photo",
+            required=False,
+            sensitive=True,
+            multiple=True,
+        ),
+        Field(
+            "abductor_license",
+            Kind.TEXT,
+            "Suspect's driver's license: number and state?",
+            label="Suspect license",
+            max_length=100,
+        ),
+        Field(
+            "abductor_phones",
+            Kind.PHONE,
+            "Suspect's phone numbers?",
+            label="Suspect phones",
+            multiple=True,
+        ),
+        Field(
+            "abductor_vehicle",
+            Kind.TEXT,
+            "Suspect's vehicle: year, make, model, color, plate, state, marks?",
+            hint="e.g. 2019 Ford F-150, black, KY 4ABC123, dent on tailgate",
+            label="Suspect vehicle",
+        ),
+        Field(
+            "abductor_places",
+            Kind.TEXT,
+            "Suspect's addresses, workplace, relatives or likely destinations?",
+            label="Suspect addresses / destinations",
+        ),
+        Field(
+            "abductor_international",
+            Kind.TEXT,
+            "Any foreign ties, passports, tickets or travel plans?",
+            hint="Removal abroad likely? Also call State Dept 1-888-407-4747",
+            label="International ties",
+            relevant=Flag("family_abduction"),
+        ),
+        Field(
+            "abductor_court_orders",
+            Kind.TEXT,
+            "Custody or no-contact orders, threats, or domestic violence history?",
+            label="Orders / threats / DV",
+            relevant=Flag("family_abduction"),
+            sensitive=True,
+        ),
+        Field(
+            "abductor_other",
+            Kind.TEXT,
+            "Anything else that could help track them?",
+            label="Other tracking information",
+            required=False,
+        ),
+    ),
+    relevant=ABDUCTION_SUSPECTED,
+)
+
+# A12 with the D1 recovery record of the most recent episode.
+HISTORY = Section(
+    "history",
+    "Earlier episodes",
+    (
+        Field(
+            "missing_before",
+            Kind.YES_NO,
+            "Has {child} gone missing from care before?",
+            label="Missing before",
+        ),
+        Field(
+            "prior_episode_count",
+            Kind.INTEGER,
+            "How many times before this one?",
+            hint="Best count, e.g. 3",
+            label="Earlier episodes",
+            relevant=When("missing_before", "yes"),
+            min_value=1,
+            max_value=99,
+        ),
+        Field(
+            "last_episode_found",
+            Kind.TEXT,
+            "Last time: when was {child} found, and when back in care?",
+            hint="e.g. found 3/2 10pm, back in care 3/3 9am",
+            label="Last episode: found / returned",
+            relevant=When("missing_before", "yes"),
+        ),
+        Field(
+            "last_episode_where",
+            Kind.TEXT,
+            "Where was {child} found last time?",
+            hint="Address, or: friend, partner, hotel, street, another city",
+            label="Last episode: where found",
+            relevant=When("missing_before", "yes"),
+        ),
+        Field(
+            "last_episode_with",
+            Kind.TEXT,
+            "Who was {child} with last time? Names, ages, relationship.",
+            label="Last episode: with whom",
+            relevant=When("missing_before", "yes"),
+        ),
+        Field(
+            "last_episode_located_by",
+            Kind.CHOICE,
+            "Who found {child} last time?",
+            label="Last episode: located by",
+            relevant=When("missing_before", "yes"),
+            choices=LOCATED_BY,
+        ),
+        Field(
+            "last_episode_experience",
+            Kind.TEXT,
+            "Where did {child} stay last time, and what happened to them?",
+            hint="Food, shelter, money, transport; any harm",
+            label="Last episode: what happened",
+            relevant=When("missing_before", "yes"),
+            sensitive=True,
+        ),
+        Field(
+            "last_episode_screened",
+            Kind.YES_NO,
+            "Was {child} screened for trafficking after that episode?",
+            label="Last episode: trafficking screening",
+            relevant=When("missing_before", "yes"),
+        ),
+        Field(
+            "last_episode_screening_result",
+            Kind.CHOICE,
+            "What was the result?",
+            label="Last episode: screening result",
+            relevant=When("last_episode_screened", "yes"),
+            choices=SCREENING_RESULTS,
+            sensitive=True,
+        ),
+        Field(
+            "repeat_pattern",
+            Kind.TEXT,
+            "Any pattern across earlier runs? Same places, people or times?",
+            label="Pattern of runs",
+            relevant=Flag("repeat_runaway"),
+            sensitive=True,
+        ),
+        Field(
+            "prior_case_numbers",
+            Kind.TEXT,
+            "Earlier NCMEC or police case numbers?",
+            label="Earlier case numbers",
+            required=False,
+            relevant=When("missing_before", "yes"),
+        ),
+    ),
+)
+
+# A13, filled in during or after the police call.
+LAW_ENFORCEMENT = Section(
+    "law_enforcement",
+    "Police report",
+    (
+        Field(
+            "le_agency",
+            Kind.TEXT,
+            "Which police agency took the report? Name, phone, jurisdiction.",
+            hint="Police where the child went missing, e.g. Dayton PD, 937-555-0100",
+            label="Police agency",
+        ),
+        Field(
+            "le_reported_at",
+            Kind.DATETIME,
+            "When did you make the police report?",
+            label="Police report made",
+            not_before="discovered_missing_at",
+        ),
+        Field(
+            "le_officer",
+            Kind.TEXT,
+            "Officer who took the report: name and badge number?",
+            label="Officer / badge",
+        ),
+        Field(
+            "le_investigator",
+            Kind.TEXT,
+            "Assigned investigator: name and contact?",
+            hint="Not assigned yet? Tap Unknown and update it later",
+            label="Investigator",
+        ),
+        Field(
+            "le_case_number",
+            Kind.TEXT,
+            "Police case or report number?",
+            label="Police case number",
+            max_length=100,
+            ncic="OCA",
+        ),
+        Field(
+            "ncic_entry_confirmed",
+            Kind.YES_NO,
+            "Have police confirmed {child} is entered in NCIC?",
+            hint="Entry is due within 2 hours of the report",
+            label="NCIC entry confirmed",
+        ),
+        Field(
+            "nic_number",
+            Kind.TEXT,
+            "NIC number?",
+            hint="M plus 9 digits, e.g. M123456789. Not issued yet? Tap Unknown",
+            label="NIC number",
+            max_length=10,
+            pattern=r"[Mm]\d{9}",
+            pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
+            ncic="NIC",
+        ),
+        Field(
+            "le_category_used",
+            Kind.TEXT,
+            "Which NCIC category and flags did police use?",
+            hint="e.g. EME, flag CA",
+            label="Category / flags used",
+            required=False,
+            max_length=100,
+        ),
+        Field(
+            "amber_evaluation",
+            Kind.TEXT,
+            "Did you ask police to evaluate an AMBER Alert? What was the outcome?",
+            label="AMBER evaluation",
+            relevant=ABDUCTION_SUSPECTED,
+        ),
+        Field(
+            "le_escalation",
+            Kind.TEXT,
+            "Did police decline or delay? Who did you escalate to?",
+            hint="Supervisor, state police, state clearinghouse, NCMEC",
+            label="Declined / escalation",
+            required=False,
+        ),
+    ),
+)
+
+# A14, filled in during the NCMEC report.
+NCMEC = Section(
+    "ncmec",
+    "NCMEC report",
+    (
+        Field(
+            "ncmec_method",
+            Kind.CHOICE,
+            "How did you report to NCMEC?",
+            label="NCMEC method",
+            choices=NCMEC_METHODS,
+        ),
+        Field(
+            "ncmec_reported_at",
+            Kind.DATETIME,
+            "When did you report to NCMEC?",
+            label="NCMEC report made",
+            not_before="discovered_missing_at",
+        ),
+        Field(
+            "ncmec_case_number",
+            Kind.TEXT,
+            "NCMEC case number?",
+            label="NCMEC case number",
+            max_length=100,
+        ),
+        Field(
+            "ncmec_contact",
+            Kind.TEXT,
+            "Name of the NCMEC contact you spoke to?",
+            label="NCMEC contact",
+            max_length=100,
+        ),
+        Field(
+            "ncmec_le_on_file",
+            Kind.YES_NO,
+            "Did NCMEC already have the police report on file?",
+            hint="If not, update NCMEC once police give you a case number",
+            label="Police report on file at NCMEC",
+        ),
+        Field(
+            "photo_submitted",
+            Kind.YES_NO,
+            "Did you send NCMEC a photo?",
+            hint="NCMEC may publish and age-progress any photo it is sent",
+            label="Photo sent to NCMEC",
+            required=False,
+        ),
+        Field(
+            "publication_authorized_by",
+            Kind.TEXT,
+            "Who in your agency authorizes NCMEC to publish the photo?",
+            hint="Name and role. Don't assume consent: follow agency policy",
+            label="Publication authorized by",
+            relevant=When("photo_submitted", "yes"),
+            max_length=200,
+        ),
+        Field(
+            "foster_status_withheld",
+            Kind.YES_NO,
+            "Did you ask NCMEC not to say {child} is in foster care?",
+            label="Asked not to name foster status",
+            required=False,
+        ),
+    ),
+)
+
+# A15: the notification checklist proper is a later issue.
+NOTIFICATIONS = Section(
+    "notifications",
+    "Notifications",
+    (
+        Field(
+            "notified_so_far",
+            Kind.TEXT,
+            "Who else has been notified so far (supervisor, court, GAL/CASA, parents, tribe…)?",
+            hint="Who, how, when, e.g. Sup. Kim by phone 9:40pm",
+            label="Notified so far",
+            required=False,
+        ),
+    ),
+)
+
+# A16 (and A4.12, A5.14): required yes/no so "unknown" stays an open item for the 30-day update.
+LONG_TERM = Section(
+    "long_term",
+    "Long-term records",
+    (
+        Field(
+            "medical_records_available",
+            Kind.YES_NO,
+            "Can {child}'s medical records be obtained?",
+            hint="Can be gathered later; police need them within 30 days",
+            label="Medical records obtainable",
+        ),
+        Field(
+            "dental_records_available",
+            Kind.YES_NO,
+            "Can {child}'s dental records be obtained?",
+            hint="Can be gathered later; police need them within 30 days",
+            label="Dental records obtainable",
+        ),
+        Field(
+            "records_providers",
+            Kind.TEXT,
+            "Doctor and dentist: names and phones?",
+            label="Doctor / dentist",
+            required=False,
+            relevant=AnyOf(
+                When("medical_records_available", "yes"),
+                When("dental_records_available", "yes"),
+            ),
+            sensitive=True,
+        ),
+        Field(
+            "fingerprints_on_file",
+            Kind.YES_NO,
+            "Are {child}'s fingerprints on file anywhere?",
+            hint="Can be gathered later",
+            label="Fingerprints on file",
+        ),
+        Field(
+            "fingerprints_where",
+            Kind.TEXT,
+            "Where are they held?",
+            label="Fingerprints held by",
+            required=False,
+            relevant=When("fingerprints_on_file", "yes"),
+            max_length=200,
+        ),
+        Field(
+            "dna_relatives_available",
+            Kind.YES_NO,
+            "Are biological relatives available to give police a DNA sample?",
+            hint="Can be arranged later; police collect it",
+            label="DNA family reference",
+        ),
+        Field(
+            "biometric_other",
+            Kind.TEXT,
+            "Blood type, implants or medical devices?",
+            label="Blood type / implants / devices",
+            required=False,
+            sensitive=True,
+        ),
+    ),
+)
+
+# -- The flow --------------------------------------------------------------------------------------
+
+FLOW = Flow(
+    id="missing_from_care",
+    version="1",
+    title="Child missing from care",
+    sections=(
+        TRIAGE,
+        TIMING,
+        CHILD,
+        RISKS,
+        REPORTER,
+        DETAILS,
+        CONTACT,
+        PLACEMENT,
+        BACKGROUND,
+        ABDUCTOR,
+        HISTORY,
+        LAW_ENFORCEMENT,
+        NCMEC,
+        NOTIFICATIONS,
+        LONG_TERM,
+    ),
+    # The report lists raised flags in this order: most urgent first.
+    risk_flags=(
+        UNDER_13,
+        NON_FAMILY_ABDUCTION,
+        FAMILY_ABDUCTION,
+        ENDANGERING_COMPANY,
+        DANGER,
+        SUICIDE,
+        CSEC,
+        REPEAT_RUNAWAY,
+        MEDICATION,
+        MEDICAL,
+        DISABILITY,
+        MENTAL_HEALTH,
+        SUBSTANCE_USE,
+        PREGNANCY,
+        ONLINE_ENTICEMENT,
+        GANG,
+        VIOLENCE,
+        EXPOSURE,
+        OUT_OF_CHARACTER,
+    ),
+    alerts=(
+        Alert(
+            "call_911",
+            "Call 911 (or your local police) now — this child meets an immediate-report "
+            "criterion. Keep going here while you wait; every answer is saved.",
+            (
+                Trigger(When("immediate_danger", "yes"), "Immediate danger or abduction seen"),
+                Trigger(When("incapacity", "yes"), "Incapacity or developmental need"),
+                Trigger(When("with_endangering_person", "yes"), "With someone who may endanger"),
+                Trigger(When("dangerous_situation", "yes"), "Dangerous situation"),
+                Trigger(When("identified_trafficking_victim", "yes"), "Trafficking victim"),
+                Trigger(When("out_of_character_disappearance", "yes"), "Out of character"),
+                Trigger(AgeBelow("date_of_birth", 13), "Child is under 13"),
+                Trigger(When("suicide_risk", "yes"), "Suicide risk"),
+                Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Child is under 13"),
+            ),
+        ),
+    ),
+    # The engine counts a field as settled only once it has an entry, so only questions that
+    # are always asked are listed (a boy is never asked about pregnancy; triage "yes" skips the
+    # A10 disability and trafficking questions). The last of them comes after those, so the
+    # milestone still waits for every risk question that applies.
+    milestones=(
+        Milestone(
+            "call_ready",
+            "You have what police need for the NCIC entry. Call them now if you haven't — "
+            'send "police" for the read-out. Then carry on here.',
+            (
+                "child_name",
+                "date_of_birth",
+                "sex",
+                "race",
+                "height",
+                "weight",
+                "hair",
+                "eyes",
+                "last_seen_at",
+                "last_seen_place",
+                "clothing",
+                "photo",
+                "missing_type",
+                "with_endangering_person",
+                "out_of_character_disappearance",
+                "has_medical_condition",
+                "takes_medication",
+                "has_mental_health_condition",
+                "suicide_risk",
+                "uses_substances",
+                "gang_involved",
+                "online_enticement_risk",
+                "has_violence_or_weapons",
+                "exposure_risk",
+                "other_danger",
+            ),
+        ),
+    ),
+    # First match wins; EMJ (no rule) is the default.
+    categories=(
+        Category("EMI", "Involuntary", When("missing_type", "non_family_abduction")),
+        Category(
+            "EME",
+            "Endangered",
+            AnyOf(
+                When("immediate_danger", "yes"),
+                Flag("endangering_company"),
+                Flag("danger"),
+                Flag("csec"),
+                Flag("suicide"),
+                Flag("online_enticement"),
+            ),
+        ),
+        Category("EMD", "Disability", Flag("disability")),
+        Category(
+            "EMO",
+            "Other (18 to 20)",
+            AnyOf(
+                AllOf(Answered("date_of_birth"), Not(AgeBelow("date_of_birth", 18))),
+                AllOf(DOB_UNKNOWN, When("age_band", "18_20")),
+            ),
+        ),
+        Category("EMJ", "Juvenile"),
+    ),
+    readout=(
+        "child_name",
+        "date_of_birth",
+        "sex",
+        "race",
+        "height",
+        "weight",
+        "eyes",
+        "hair",
+        "last_seen_at",
+        "last_seen_place",
+    ),
+    subject_field="child_name",
+    clock_field="agency_notified_at",
+    deadlines=(
+        Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
+        Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),
+    ),
+)
