@@ -63,6 +63,33 @@ def lifecycle() -> Machine:
     )
 
 
+def lifecycle_diagram() -> str:
+    """Returns the lifecycle as a Mermaid state diagram (the README shows it)."""
+    from transitions.extensions import GraphMachine
+
+    class _Model:
+        pass
+
+    model = _Model()
+    GraphMachine(
+        model=model,
+        states=STATES,
+        transitions=TRANSITIONS,
+        initial="new",
+        auto_transitions=False,
+        graph_engine="mermaid",
+        show_conditions=True,
+    )
+    text: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    # Drop the title and the styling, which would highlight "new" as the current state.
+    lines = [
+        line.rstrip()
+        for line in text.split("stateDiagram-v2", 1)[1].splitlines()
+        if line.strip() and not line.strip().startswith(("classDef", "Class "))
+    ]
+    return "\n".join(["stateDiagram-v2", *lines]) + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Prompt:
     """The question to show: text, expected format, taps, and the answer it already has."""
