@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.console import run_console
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="intake-bot", description="Missing-from-care intake assistant."
     )
     commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the Telegram bot (the default when a token is set)")
     console = commands.add_parser("console", help="run the intake in this terminal")
     console.add_argument("--new", action="store_true", help="start a fresh report")
     console.add_argument("--worker", default=None, help="who is reporting (default: your login)")
@@ -50,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    if args.command == "run" or (args.command is None and settings.token):
+        return run_bot(settings, level=level)
     # The terminal is the conversation: keep routine log lines out of it.
     logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
     service = build_service(settings)
@@ -69,6 +73,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         new=getattr(args, "new", False),
         echo=not sys.stdin.isatty(),
     )
+
+
+def run_bot(settings: Settings, *, level: int) -> int:
+    """Runs the Telegram bot until SIGTERM or SIGINT."""
+    from bot.telegram_app import UPDATES, build_application  # the console needs no Telegram
+
+    logging.basicConfig(
+        stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # At INFO and below these log request URLs, which hold the token, and update contents.
+    for name in ("httpx", "httpcore", "telegram"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    if settings.token is None:
+        sys.stderr.write("Set TELEGRAM_BOT_TOKEN to run the bot.\n")
+        return 2
+    app = build_application(settings, service=build_service(settings))
+    webhook = settings.webhook
+    log.info("bot.starting mode=%s", "webhook" if webhook else "polling")
+    if webhook is None:
+        app.run_polling(allowed_updates=UPDATES)
+    else:
+        url, secret = webhook
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=UPDATES,
+        )
+    log.info("bot.stopped")
+    return 0
 
 
 def _login() -> str:

@@ -13,7 +13,6 @@ from typing import TextIO
 
 from bot.intake import IntakeService, Outcome
 from bot.views import NUMBERED_KINDS, image_mime, render_reply
-from flows.commands import parse_command
 from flows.engine import Prompt, Reply
 from flows.schema import Kind
 
@@ -27,22 +26,25 @@ def run_console(
     new: bool = False,
     echo: bool = False,
 ) -> int:
-    """Runs one worker's report until it is submitted, cancelled or the input ends."""
+    """Runs one worker's report until it is cancelled or the input ends (amending after submit)."""
     outcome = service.start(worker, new=new)
     banner = "Started" if outcome.reply.event == "started" else "Resumed"
     stdout.write(f"{banner} report #{outcome.report_id}. Send 'help' for commands.\n")
     while True:
         stdout.write(render_reply(outcome.reply, numbered=True) + "\n")
-        if outcome.reply.state in ("cancelled",) or outcome.reply.event == "submitted":
+        if outcome.reply.state == "cancelled":
             return 0
         stdout.write("> ")
         stdout.flush()
         line = stdin.readline()
         if not line:
-            stdout.write(
-                f"\nEverything is saved. Run the same command again to resume report "
-                f"#{outcome.report_id}.\n"
-            )
+            if outcome.reply.state == "submitted":
+                stdout.write(f"\nReport #{outcome.report_id} is submitted and saved.\n")
+            else:
+                stdout.write(
+                    f"\nEverything is saved. Run the same command again to resume report "
+                    f"#{outcome.report_id}.\n"
+                )
             return 0
         text = line.rstrip("\r\n")
         if echo:
@@ -52,9 +54,14 @@ def run_console(
 
 def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
     prompt = last.reply.prompt
-    if prompt is not None and prompt.kind is Kind.PHOTO and parse_command(text) is None:
-        return _photo(service, worker, last, text)
+    if prompt and prompt.kind is Kind.PHOTO and _as_path(text).is_file():
+        return _photo(service, worker, last, _as_path(text))
+    # Anything else (none, done, unknown, a command) is for the engine to answer.
     return service.handle_text(worker, _choice_value(prompt, text))
+
+
+def _as_path(text: str) -> Path:
+    return Path(text.strip().strip("'\"")).expanduser()
 
 
 def _choice_value(prompt: Prompt | None, text: str) -> str:
@@ -67,11 +74,7 @@ def _choice_value(prompt: Prompt | None, text: str) -> str:
     return ", ".join(prompt.choices[int(p) - 1].value for p in parts)
 
 
-def _photo(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
-    path = Path(text.strip().strip("'\"")).expanduser()
-    if not path.is_file():
-        message = "Type the path of an image file, or 'done', 'unknown' or 'skip'."
-        return Outcome(last.report_id, _with_error(last, message))
+def _photo(service: IntakeService, worker: str, last: Outcome, path: Path) -> Outcome:
     content = path.read_bytes()
     mime = image_mime(content)
     if mime is None:

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from flows.engine import OPEN_STATES, Interview, Reply
+from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
-from flows.schema import Answer, Flow, Status
+from flows.schema import Answer, Choice, Flow, Kind, Status
+from flows.slots import Answers, walk
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
 log = logging.getLogger(__name__)
+
+# Events after which the worker's message holds the answer to one question, so editing that
+# message later edits the answer.
+ANSWER_EVENTS = frozenset({"answered", "unknown", "skipped"})
+EXPIRED = "This button has expired. Please use the latest question."
+# Telegram re-delivers an unconfirmed update for at most a day; keep a week to be safe.
+KEEP_UPDATES = timedelta(days=7)
 
 
 class ReportNotFound(LookupError):
@@ -36,6 +44,9 @@ class Outcome:
 
     report_id: int
     reply: Reply
+    version: int = 0
+    duplicate: bool = False
+    chosen: str = ""
 
 
 class IntakeService:
@@ -53,10 +64,12 @@ class IntakeService:
         """Returns the current time in the agency's zone."""
         return self.clock().astimezone(self.zone)
 
-    def start(self, worker: str, *, new: bool = False) -> Outcome:
+    def start(self, worker: str, *, new: bool = False, update_id: int | None = None) -> Outcome:
         """Resumes the worker's open report at its current question, or starts a new one."""
         now = self.now()
         with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
             row = None if new else self._open_row(session, worker)
             if row is None:
                 row = self._new_row(session, worker, now)
@@ -68,10 +81,19 @@ class IntakeService:
             self._save(session, row, interview, actor=worker, source="answer", now=now)
         return self._done(row, reply)
 
-    def handle_text(self, worker: str, text: str) -> Outcome:
+    def handle_text(
+        self,
+        worker: str,
+        text: str,
+        *,
+        update_id: int | None = None,
+        message_id: int | None = None,
+    ) -> Outcome:
         """Applies one message to the worker's open report and returns what to show."""
         now = self.now()
         with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
             row = self._open_row(session, worker) or self._submitted_row(session, worker)
             source = "answer"
             if row is None:
@@ -83,6 +105,84 @@ class IntakeService:
                 source = self._source(row)
                 reply = interview.handle(text, now=now)
             self._save(session, row, interview, actor=worker, source=source, now=now)
+            if message_id is not None and reply.event in ANSWER_EVENTS and interview.changes:
+                repo.link_message(
+                    session,
+                    worker=worker,
+                    message_id=message_id,
+                    report_id=row.id or 0,
+                    key=interview.changes[0].key,
+                )
+        return self._done(row, reply)
+
+    def handle_choice(
+        self,
+        worker: str,
+        report_id: int,
+        version: int,
+        indexes: Sequence[int],
+        *,
+        update_id: int | None = None,
+    ) -> Outcome:
+        """Applies a tap on choices shown at ``version``; a stale or foreign tap changes nothing."""
+        now = self.now()
+        with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
+            row = self._tapped_row(session, worker, report_id, version)
+            if row is None:
+                return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
+            interview = self._restore(session, row)
+            prompt = interview.resume(now=now).prompt
+            chosen = _chosen(prompt, indexes)
+            if prompt is None or chosen is None:
+                return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
+            source = self._source(row)
+            reply = interview.handle(", ".join(c.value for c in chosen), now=now)
+            self._save(session, row, interview, actor=worker, source=source, now=now)
+        label = ", ".join(c.label for c in chosen)
+        return replace(self._done(row, reply), chosen=label)
+
+    def edit_section(
+        self,
+        worker: str,
+        report_id: int,
+        version: int,
+        index: int,
+        *,
+        update_id: int | None = None,
+    ) -> Outcome:
+        """Moves the focus to the first answer of a report section shown at ``version``."""
+        now = self.now()
+        with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
+            row = self._tapped_row(session, worker, report_id, version)
+            if row is None:
+                return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
+            interview = self._restore(session, row)
+            sections = interview.report(now=now).sections
+            if not 0 <= index < len(sections) or not sections[index].lines:
+                return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
+            reply = interview.handle(f"edit {sections[index].lines[0].key}", now=now)
+            self._save(session, row, interview, actor=worker, source="answer", now=now)
+        return replace(self._done(row, reply), chosen=f"Edit: {sections[index].title}")
+
+    def edit_answer(
+        self, worker: str, message_id: int, text: str, *, update_id: int | None = None
+    ) -> Outcome:
+        """Changes the answer a worker's chat message gave, after the worker edited it."""
+        now = self.now()
+        with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
+            link = repo.find_link(session, worker=worker, message_id=message_id)
+            row = None if link is None else repo.get_report(session, report_id=link.report_id)
+            if link is None or row is None or row.worker != worker:
+                return Outcome(0, Reply("", "edit_unlinked"))
+            interview = self._restore(session, row)
+            reply = interview.revise(link.key, text, now=now)
+            self._save(session, row, interview, actor=worker, source="message_edit", now=now)
         return self._done(row, reply)
 
     def add_photo(
@@ -93,10 +193,13 @@ class IntakeService:
         mime: str,
         file_id: str | None = None,
         file_unique_id: str | None = None,
+        update_id: int | None = None,
     ) -> Outcome:
         """Stores a photo for the photo question being asked, in the same step as its answer."""
         now = self.now()
         with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
             row = self._open_row(session, worker)
             if row is None or row.id is None:
                 return self._done(row, Reply("none", "no_report", error="No report is open."))
@@ -128,6 +231,27 @@ class IntakeService:
             answers = self._answers(session, row)
         return build_report(self.flow, answers, now=now, state=row.state, report_id=row.id)
 
+    def photos(self, report_id: int) -> list[bytes]:
+        """Returns the bytes of the photos a report's answers hold, in flow order."""
+        now = self.now()
+        with Session(self.engine) as session:
+            row = repo.get_report(session, report_id=report_id)
+            if row is None:
+                raise ReportNotFound(report_id)
+            answers = self._answers(session, row)
+            ids = [
+                photo_id
+                for slot in walk(self.flow, Answers(self.flow, answers, now))
+                if slot.field.kind is Kind.PHOTO and slot.key in answers
+                for photo_id in _ids(answers[slot.key].value)
+            ]
+            return [p.content for p in repo.load_photos(session, photo_ids=ids)]
+
+    def forget_old_updates(self) -> None:
+        """Prunes the record of applied Telegram updates older than a week."""
+        with repo.transaction(self.engine) as session:
+            repo.prune_updates(session, before=self.now() - KEEP_UPDATES)
+
     def export(self, report_id: int, *, fmt: str) -> str:
         """Returns a stored report as plain text or JSON."""
         report = self.report(report_id)
@@ -136,6 +260,20 @@ class IntakeService:
         return render_text(report, now=self.now())
 
     # -- steps -------------------------------------------------------------------------------
+    @staticmethod
+    def _claim(session: Session, update_id: int | None, now: datetime) -> bool:
+        return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
+
+    def _tapped_row(
+        self, session: Session, worker: str, report_id: int, version: int
+    ) -> ReportRow | None:
+        """Returns the tapped report when the tap is the worker's own and still current."""
+        row = repo.get_report(session, report_id=report_id, lock=True)
+        if row is None or row.worker != worker or row.version != version:
+            log.info("report.tap_refused report=%s version=%s", report_id, version)
+            return None
+        return row
+
     def _open_row(self, session: Session, worker: str) -> ReportRow | None:
         return repo.latest_open_report(session, worker=worker, open_states=OPEN_STATES)
 
@@ -210,4 +348,20 @@ class IntakeService:
     def _done(row: ReportRow | None, reply: Reply) -> Outcome:
         report_id = row.id if row is not None and row.id is not None else 0
         log.info("report.step report=%s event=%s state=%s", report_id, reply.event, reply.state)
-        return Outcome(report_id, reply)
+        return Outcome(report_id, reply, row.version if row is not None else 0)
+
+
+DUPLICATE = Outcome(0, Reply("", "duplicate"), duplicate=True)
+
+
+def _chosen(prompt: Prompt | None, indexes: Sequence[int]) -> list[Choice] | None:
+    """Returns the tapped choices, or None when an index is not one shown."""
+    if prompt is None or not indexes:
+        return None
+    if not all(0 <= i < len(prompt.choices) for i in indexes):
+        return None
+    return [prompt.choices[i] for i in indexes]
+
+
+def _ids(value: object) -> list[int]:
+    return [v for v in value if isinstance(v, int)] if isinstance(value, list) else []

@@ -103,6 +103,16 @@ class Prompt:
     current: str = ""
 
 
+CANCEL_PROMPT = Prompt(
+    "_cancel",
+    "Cancel this report? Everything stays in the record, but it will not be submitted.",
+    "",
+    Kind.YES_NO,
+    (Choice("yes", "Yes, cancel"), Choice("no", "No, go on")),
+    "",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """Where the worker is: the section, and how many required answers are still to give."""
@@ -181,6 +191,8 @@ class Interview:
     def resume(self, *, now: datetime) -> Reply:
         """Asks the current question again, e.g. after a restart."""
         self._now = now
+        if self.pending == "cancel":
+            return Reply(self.state, "resumed", prompt=CANCEL_PROMPT)
         return self._ask("resumed")
 
     def handle(self, text: str, *, now: datetime) -> Reply:
@@ -215,6 +227,23 @@ class Interview:
         if slot.field.multiple:
             note += " Send another, or tap Done."
         return self._ask("photo_added", notices=(note,))
+
+    def revise(self, key: str, text: str, *, now: datetime) -> Reply:
+        """Changes one earlier answer in place and goes on with the question being asked."""
+        self._now = now
+        self.changes = []
+        slot = find_slot(self.flow, self._view(), key)
+        if self.state not in OPEN_STATES and self.state != "submitted":
+            return Reply(self.state, "closed", error="This report is closed.")
+        if slot is None or slot.field.kind is Kind.PHOTO or parse_command(text) is not None:
+            return self._ask("revise_refused", error="That edit can't change an answer.")
+        try:
+            value = self._value(slot.field, text)
+        except InvalidAnswer as exc:
+            return self._ask("revise_invalid", error=f"Not changed. {exc.message}")
+        self._set(slot.key, Answer(Status.ANSWERED, value))
+        notice = f"✓ Changed: {slot.label}: {format_value(slot.field, value)}"
+        return self._advance("revised", notices=(notice,))
 
     def current_key(self, *, now: datetime) -> str | None:
         """Returns the storage key of the question being asked, if any."""
@@ -263,19 +292,7 @@ class Interview:
             if self.state == "submitted":
                 return self._ask("cancel_refused", error="A submitted report cannot be cancelled.")
             self.pending = "cancel"
-            return Reply(
-                self.state,
-                "cancel_asked",
-                prompt=Prompt(
-                    "_cancel",
-                    "Cancel this report? Everything stays in the record, but it will not be "
-                    "submitted.",
-                    "",
-                    Kind.YES_NO,
-                    (Choice("yes", "Yes, cancel"), Choice("no", "No, go on")),
-                    "",
-                ),
-            )
+            return Reply(self.state, "cancel_asked", prompt=CANCEL_PROMPT)
         if name == "submit":
             return self._submit()
         return self._ask("unknown_command", error=f"I don't know that command.\n{COMMAND_HELP}")
@@ -352,11 +369,7 @@ class Interview:
         if slot is None:
             return self._ask("nothing_asked", error="There is no question open right now.")
         try:
-            if slot.field.kind in LIST_KINDS and text.strip().lower() in NONE_WORDS:
-                value: JsonValue = []
-            else:
-                value = parse_answer(slot.field, text, now=self._clock())
-            self._check(slot.field, value)
+            value = self._value(slot.field, text)
         except InvalidAnswer as exc:
             self.failures += 1
             message = exc.message
@@ -371,10 +384,22 @@ class Interview:
         notice = f"✓ {slot.label}: {format_value(slot.field, value)}"
         return self._advance("answered", notices=(notice,))
 
+    def _value(self, field: Field, text: str) -> JsonValue:
+        if field.kind in LIST_KINDS and text.strip().lower() in NONE_WORDS:
+            return []
+        value = parse_answer(field, text, now=self._clock())
+        self._check(field, value)
+        return value
+
     def _settle_without_answer(self, status: Status) -> Reply:
         slot = self._current()
         if slot is None:
             return self._ask("nothing_asked", error="There is no question open right now.")
+        existing = self.answers.get(slot.key)
+        if slot.field.kind is Kind.PHOTO and existing and existing.value:
+            # Photos already sent are kept: "skip" or "unknown" here just means "no more".
+            self.focus = None
+            return self._advance("photos_done", notices=("✓ Photos saved.",))
         self._set(slot.key, Answer(status))
         self.focus = None
         word = "unknown" if status is Status.UNKNOWN else "skipped"
@@ -495,7 +520,8 @@ class Interview:
                 else existing.status.value
             )
         hint = field.hint
-        if not hint and field.kind not in CHOICE_KINDS and example(field):
+        # Free text needs no example; structured answers (dates, phones, heights) do.
+        if not hint and field.kind not in (*CHOICE_KINDS, Kind.TEXT) and example(field):
             hint = f"Example: {example(field)}"
         return Prompt(slot.key, text, hint, field.kind, choices, slot.section.title, current)
 

@@ -1072,7 +1072,7 @@ RISKS = Section(
         Field(
             "danger_details",
             Kind.TEXT,
-            "What is the danger?",
+            "What danger is {child} in? What, where, and how urgent?",
             label="Danger",
             relevant=Flag("danger"),
         ),
@@ -1359,7 +1359,7 @@ CONTACT = Section(
             "child_phones",
             Kind.PHONE,
             "What are {child}'s phone numbers?",
-            hint="Several are fine. No phone? Skip",
+            hint="Several are fine. No phone? Send none",
             label="Child's phones",
             multiple=True,
         ),
@@ -1518,7 +1518,7 @@ BACKGROUND = Section(
         Field(
             "foul_play_suspected",
             Kind.YES_NO,
-            "Do you suspect foul play, abduction or sexual exploitation?",
+            "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
         ),
         Field(
@@ -2024,6 +2024,7 @@ FLOW = Flow(
                 Trigger(When("suicide_risk", "yes"), "Suicide risk"),
                 Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Child is under 13"),
             ),
+            report_text="Immediate law-enforcement report indicated",
         ),
     ),
     # The engine counts a field as settled only once it has an entry, so only questions that

@@ -126,7 +126,7 @@ def build_report(
         police=_police(flow, answers, now.date()),
         category=_category(flow, answers),
         alerts=tuple(
-            f"{alert.message} (reasons: {'; '.join(reasons)})"
+            f"{alert.report_text or alert.message} (reasons: {'; '.join(reasons)})"
             for alert in flow.alerts
             if (reasons := tuple(t.reason for t in alert.triggers if answers.holds(t.when)))
         ),
@@ -266,7 +266,9 @@ def render_text(report: Report, *, now: datetime, numbered: bool = False) -> str
         out += ["", "RISK FLAGS"]
         for flag in report.flags:
             cmc = f" [CMC {flag.cmc}]" if flag.cmc else ""
-            out.append(f"  ! {flag.label}{cmc} — {'; '.join(flag.reasons)}")
+            # A reason that only repeats the label says nothing new.
+            reasons = "; ".join(r for r in flag.reasons if r.lower() != flag.label.lower())
+            out += _wrap(f"! {flag.label}{cmc}", f" — {reasons}" if reasons else "", indent=2)
             for line in flag.details:
                 out += _wrap(f"{line.label}: ", line.value, indent=6)
     else:
@@ -287,7 +289,7 @@ def render_police_text(report: Report) -> str:
     """Renders only what the officer needs read out, NCIC terms first, then the flags."""
     out = _heading(report) + _render_alerts(report) + _render_police(report)
     if report.flags:
-        out += ["", "CAUTIONS: " + "; ".join(_flag_title(flag) for flag in report.flags)]
+        out += ["", *_wrap("CAUTIONS: ", "; ".join(map(_flag_title, report.flags)), indent=0)]
     return "\n".join(out) + "\n"
 
 
@@ -295,7 +297,7 @@ def render_status_text(report: Report, *, now: datetime) -> str:
     """Renders progress at a glance: alerts, raised flags, open items and the deadlines."""
     out = _heading(report) + _render_alerts(report)
     flags = "; ".join(_flag_title(flag) for flag in report.flags) or "none raised"
-    out += ["", f"RISK FLAGS: {flags}", "", *_render_open_items(report)]
+    out += ["", *_wrap("RISK FLAGS: ", flags, indent=0), "", *_render_open_items(report)]
     out += ["", *_render_deadlines(report, now)]
     return "\n".join(out) + "\n"
 

@@ -140,11 +140,16 @@ class RiskFlag:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """An instruction shown the moment its condition first holds (e.g. 'call 911 now')."""
+    """An instruction shown the moment its condition first holds (e.g. 'call 911 now').
+
+    ``report_text`` is what the report says about it afterwards (the live instruction would read
+    oddly in a report printed hours later).
+    """
 
     name: str
     message: str
     triggers: tuple[Trigger, ...]
+    report_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,23 @@ class Photo(SQLModel, table=True):
     mime: str = Field(max_length=80)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = _when()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update already applied, so a re-delivered one changes nothing."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(primary_key=True)
+    processed_at: datetime = _when()
+
+
+class MessageLink(SQLModel, table=True):
+    """Which question a worker's chat message answered, so editing the message edits the answer."""
+
+    __tablename__ = "message_link"
+
+    worker: str = Field(primary_key=True, max_length=80)
+    message_id: int = Field(primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=200)

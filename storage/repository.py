@@ -14,11 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, delete, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
-from storage.models import Answer, AnswerChange, Photo, Report
+from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).
 StoredAnswer = tuple[str, Any]
@@ -230,3 +230,36 @@ def list_reports(session: Session, *, worker: str | None = None) -> list[Report]
     if worker is not None:
         query = query.where(Report.worker == worker)
     return list(session.exec(query))
+
+
+def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
+    """Records an update as applied in this transaction; False when it already was."""
+    if session.get(ProcessedUpdate, update_id) is not None:
+        return False
+    session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
+    session.flush()
+    return True
+
+
+def prune_updates(session: Session, *, before: datetime) -> None:
+    """Forgets applied updates older than ``before`` (Telegram re-delivers for a day at most)."""
+    session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < before))
+
+
+def link_message(
+    session: Session, *, worker: str, message_id: int, report_id: int, key: str
+) -> None:
+    """Remembers that a chat message answered the question stored under ``key``."""
+    session.merge(MessageLink(worker=worker, message_id=message_id, report_id=report_id, key=key))
+
+
+def find_link(session: Session, *, worker: str, message_id: int) -> MessageLink | None:
+    """Returns the question a worker's chat message answered, if it answered one."""
+    return session.get(MessageLink, (worker, message_id))
+
+
+def load_photos(session: Session, *, photo_ids: Iterable[int]) -> list[Photo]:
+    """Returns the photos with the given ids, in the order given."""
+    wanted = list(photo_ids)
+    rows = {p.id: p for p in session.exec(select(Photo).where(col(Photo.id).in_(wanted)))}
+    return [rows[i] for i in wanted if i in rows]

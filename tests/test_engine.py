@@ -281,3 +281,20 @@ def test_the_transcript_reads_like_a_chat(mini: Flow) -> None:
     lines = transcript(Interview(mini), ["no", "2011-03-07", "Ana Ruiz"])
     assert lines[0] == "Is the child in immediate danger?"
     assert lines[-1].splitlines() == ["✓ Name: Ana Ruiz", "Hair colour of Ana?"]
+
+
+def test_unknown_after_photos_keeps_the_photos(mini: Flow) -> None:
+    interview = Interview(mini)
+    say(interview, *TRIAGE_OK, "Ana", "brown", "today 09:00", "today 10:00", "no", "skip")
+    interview.add_photo(7, now=NOW)
+    reply = say(interview, "unknown")
+    assert interview.answers["photo"].value == [7] and asked(reply) == "with_someone"
+
+
+def test_none_is_an_answer_for_a_photo_question(mini: Flow) -> None:
+    interview = Interview(mini)
+    say(interview, *TRIAGE_OK, "Ana", "brown", "today 09:00", "today 10:00", "no", "skip")
+    reply = say(interview, "none")
+    assert interview.answers["photo"] == Answer(Status.ANSWERED, [])
+    assert "✓ Photo: none" in reply.notices
+    assert all(item.key != "photo" for item in interview.report(now=NOW).open_items)
