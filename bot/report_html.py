@@ -8,7 +8,6 @@ at each cut so every part is valid on its own.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,7 +17,16 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from flows.report import STATE_WORDS, DeadlineStatus, Line, RaisedFlag, Report, _span, _stamp
+from flows.report import (
+    STATE_WORDS,
+    DeadlineStatus,
+    Line,
+    RaisedFlag,
+    Report,
+    flag_reasons,
+    stamp,
+    time_left,
+)
 
 MAX_MESSAGE_LENGTH = 4096
 OMITTED = "Sensitive details omitted — see the PDF or the console export."
@@ -62,7 +70,7 @@ def heading(report: Report) -> tuple[str, str]:
     state = STATE_WORDS.get(report.state, report.state.replace("_", " "))
     return (
         f"MISSING CHILD REPORT{number} — {report.subject}",
-        f"Status: {state} · generated {_stamp(report.generated_at)}",
+        f"Status: {state} · generated {stamp(report.generated_at)}",
     )
 
 
@@ -85,22 +93,10 @@ def flag_title(flag: RaisedFlag) -> str:
     return f"{flag.label} [CMC {flag.cmc}]" if flag.cmc else flag.label
 
 
-def flag_reasons(flag: RaisedFlag) -> str:
-    """Returns why the flag is up, leaving out a reason that only repeats its label."""
-    return "; ".join(r for r in flag.reasons if r.lower() != flag.label.lower())
-
-
 def due(deadline: DeadlineStatus, now: datetime) -> Due:
     """Returns the deadline with the time left counted from ``now``."""
-    seconds = (deadline.due_at - now).total_seconds()
-    overdue = not deadline.done and seconds <= 0
-    if deadline.done:
-        left = "done"
-    elif overdue:
-        left = f"OVERDUE by {_span(math.ceil(-seconds / 60))}"
-    else:
-        left = f"{_span(math.floor(seconds / 60))} left"
-    return Due(deadline.label, _stamp(deadline.due_at), left, overdue)
+    overdue = not deadline.done and deadline.due_at <= now
+    return Due(deadline.label, stamp(deadline.due_at), time_left(deadline, now), overdue)
 
 
 def clock_text(report: Report, *, minimal: bool = False) -> str:

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 
 from bot import report_html as view
 from bot.report_html import Row
-from flows.report import Report
+from flows.report import Report, flag_reasons
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILY = "DejaVu"
@@ -253,7 +253,7 @@ def _flags(pdf: _ReportPDF, report: Report) -> None:
         pdf.set_text_color(*RED)
         pdf.paragraph(f"▲ {view.flag_title(flag)}", size=11, bold=True)
         pdf.set_text_color(0)
-        if reasons := view.flag_reasons(flag):
+        if reasons := flag_reasons(flag):
             pdf.paragraph(f"Why: {reasons}", size=10)
         pdf.ln(1)
         pdf.rows([view.row(x) for x in flag.details])

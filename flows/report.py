@@ -266,8 +266,7 @@ def render_text(report: Report, *, now: datetime, numbered: bool = False) -> str
         out += ["", "RISK FLAGS"]
         for flag in report.flags:
             cmc = f" [CMC {flag.cmc}]" if flag.cmc else ""
-            # A reason that only repeats the label says nothing new.
-            reasons = "; ".join(r for r in flag.reasons if r.lower() != flag.label.lower())
+            reasons = flag_reasons(flag)
             out += _wrap(f"! {flag.label}{cmc}", f" — {reasons}" if reasons else "", indent=2)
             for line in flag.details:
                 out += _wrap(f"{line.label}: ", line.value, indent=6)
@@ -307,7 +306,7 @@ def _heading(report: Report) -> list[str]:
     state = STATE_WORDS.get(report.state, report.state.replace("_", " "))
     return [
         f"MISSING CHILD REPORT{number} — {report.subject}",
-        f"Status: {state} · generated {_stamp(report.generated_at)}",
+        f"Status: {state} · generated {stamp(report.generated_at)}",
     ]
 
 
@@ -351,16 +350,25 @@ def _render_deadlines(report: Report, now: datetime) -> list[str]:
         return [f"DEADLINES: start when '{report.clock.label.lower()}' is answered"]
     out = [f"DEADLINES (from {report.clock.label.lower()} {report.clock.value})"]
     for deadline in report.deadlines:
-        # Recomputed from the render's ``now`` so a report built earlier never shows stale time.
-        seconds = (deadline.due_at - now).total_seconds()
-        if deadline.done:
-            left = "done"
-        elif seconds > 0:
-            left = f"{_span(math.floor(seconds / 60))} left"
-        else:
-            left = f"OVERDUE by {_span(math.ceil(-seconds / 60))}"
-        out.append(f"  {deadline.label}: due {_stamp(deadline.due_at)} — {left}")
+        left = time_left(deadline, now)
+        out.append(f"  {deadline.label}: due {stamp(deadline.due_at)} — {left}")
     return out
+
+
+def time_left(deadline: DeadlineStatus, now: datetime) -> str:
+    """Returns 'done', '3 h 5 min left' or 'OVERDUE by 20 min', counted from ``now``."""
+    # Recomputed from the render's ``now`` so a report built earlier never shows stale time.
+    seconds = (deadline.due_at - now).total_seconds()
+    if deadline.done:
+        return "done"
+    if seconds > 0:
+        return f"{_span(math.floor(seconds / 60))} left"
+    return f"OVERDUE by {_span(math.ceil(-seconds / 60))}"
+
+
+def flag_reasons(flag: RaisedFlag) -> str:
+    """Returns why the flag is up, leaving out a reason that only repeats its label."""
+    return "; ".join(r for r in flag.reasons if r.lower() != flag.label.lower())
 
 
 def _coded(line: Line) -> str:
@@ -393,7 +401,8 @@ def _span(minutes: int) -> str:
     return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """Returns a time as the reports show it: 'Sat Nov 28, 2026 12:00'."""
     return f"{moment:%a %b} {moment.day}, {moment:%Y %H:%M}"
 
 
