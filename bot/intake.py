@@ -127,12 +127,10 @@ class IntakeService:
         """Applies a tap on choices shown at ``version``; a stale or foreign tap changes nothing."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
-                return DUPLICATE
-            row = self._tapped_row(session, worker, report_id, version)
-            if row is None:
-                return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
-            interview = self._restore(session, row)
+            tapped = self._tapped(session, worker, report_id, version, update_id, now)
+            if isinstance(tapped, Outcome):
+                return tapped
+            row, interview = tapped
             prompt = interview.resume(now=now).prompt
             chosen = _chosen(prompt, indexes)
             if prompt is None or chosen is None:
@@ -155,12 +153,10 @@ class IntakeService:
         """Moves the focus to the first answer of a report section shown at ``version``."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
-                return DUPLICATE
-            row = self._tapped_row(session, worker, report_id, version)
-            if row is None:
-                return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
-            interview = self._restore(session, row)
+            tapped = self._tapped(session, worker, report_id, version, update_id, now)
+            if isinstance(tapped, Outcome):
+                return tapped
+            row, interview = tapped
             sections = interview.report(now=now).sections
             if not 0 <= index < len(sections) or not sections[index].lines:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
@@ -264,15 +260,24 @@ class IntakeService:
     def _claim(session: Session, update_id: int | None, now: datetime) -> bool:
         return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
 
-    def _tapped_row(
-        self, session: Session, worker: str, report_id: int, version: int
-    ) -> ReportRow | None:
-        """Returns the tapped report when the tap is the worker's own and still current."""
+    def _tapped(
+        self,
+        session: Session,
+        worker: str,
+        report_id: int,
+        version: int,
+        update_id: int | None,
+        now: datetime,
+    ) -> Outcome | tuple[ReportRow, Interview]:
+        """Returns the tapped report restored, or the refusal when the tap is a repeat, not the
+        worker's own, or no longer current."""
+        if not self._claim(session, update_id, now):
+            return DUPLICATE
         row = repo.get_report(session, report_id=report_id, lock=True)
         if row is None or row.worker != worker or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
-            return None
-        return row
+            return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
+        return row, self._restore(session, row)
 
     def _open_row(self, session: Session, worker: str) -> ReportRow | None:
         return repo.latest_open_report(session, worker=worker, open_states=OPEN_STATES)

@@ -431,13 +431,7 @@ def _height(field: Field, text: str, now: datetime) -> JsonValue:
         inches = float(m[1]) * 100 / _CM_PER_IN
     else:
         raise _fail("Please give the height with its unit (feet and inches, inches or cm).", field)
-    lo = 12.0 if field.min_value is None else field.min_value
-    hi = 96.0 if field.max_value is None else field.max_value
-    if not lo <= inches <= hi:
-        raise _fail(
-            f"{_height_text(inches)} is outside {_height_text(lo)} to {_height_text(hi)}.", field
-        )
-    return round(inches, 1)
+    return _bounded(field, inches, (12.0, 96.0), _height_text)
 
 
 def _weight_text(pounds: float) -> str:
@@ -452,13 +446,18 @@ def _weight(field: Field, text: str, now: datetime) -> JsonValue:
         pounds = float(m[1]) / _KG_PER_LB
     else:
         raise _fail("Please give the weight as a number of pounds or kilograms.", field)
-    lo = 4.0 if field.min_value is None else field.min_value
-    hi = 700.0 if field.max_value is None else field.max_value
-    if not lo <= pounds <= hi:
-        raise _fail(
-            f"{_weight_text(pounds)} is outside {_weight_text(lo)} to {_weight_text(hi)}.", field
-        )
-    return round(pounds, 1)
+    return _bounded(field, pounds, (4.0, 700.0), _weight_text)
+
+
+def _bounded(
+    field: Field, amount: float, defaults: tuple[float, float], shown: Callable[[float], str]
+) -> float:
+    """Returns the measurement rounded, or refuses it outside the field's (or default) range."""
+    lo = defaults[0] if field.min_value is None else field.min_value
+    hi = defaults[1] if field.max_value is None else field.max_value
+    if not lo <= amount <= hi:
+        raise _fail(f"{shown(amount)} is outside {shown(lo)} to {shown(hi)}.", field)
+    return round(amount, 1)
 
 
 def _photo(field: Field, text: str, now: datetime) -> JsonValue:
