@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
+from storage import audit as audit  # registers the audit table with the metadata
 from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).
