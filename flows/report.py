@@ -339,8 +339,10 @@ def render_checklist(report: Report, now: datetime) -> list[str]:
     out = ["", f"CHECKLIST ({report.profile})" if report.profile else "CHECKLIST"]
     for step in report.checklist:
         out += _wrap(f"  {checklist_mark(step)} ", step_text(step, now), indent=0)
-    for note in report.profile_notes:
-        out += _wrap("  Also: ", note, indent=0)
+    if report.profile_notes:
+        out.append("  Also required:")
+        for note in report.profile_notes:
+            out += _wrap("    + ", note, indent=0)
     return out
 
 
