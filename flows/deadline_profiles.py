@@ -46,7 +46,7 @@ PROFILES: dict[str, DeadlineProfile] = {
             "Missouri",
             {"le_report": 2, "ncmec_report": 2},
             (
-                "Also notify the juvenile officer and the Highway Patrol.",
+                "Notify the juvenile officer and the Highway Patrol.",
                 "Contacts with law enforcement monthly while the child is missing.",
             ),
             "[MO-210.795]; [MO-4.8.3]; [MO-NCMEC-list]",

@@ -148,9 +148,11 @@ def _detail(flow: Flow, step: ChecklistStep, answers: Answers, facts: Mapping[st
 
 
 def _reads(step: ChecklistStep) -> tuple[str, ...]:
+    """Returns the questions the step waits for: those that settle it or rule it out."""
     names = [step.done_field] if step.done_field else []
-    if step.done_when is not None:
-        names += list(step.done_when.fields())
+    for condition in (step.done_when, step.relevant):
+        if condition is not None:
+            names += list(condition.fields())
     return tuple(dict.fromkeys(names))
 
 
