@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -9,9 +10,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 from bot.intake import IntakeService
 from bot.report_html import render_html
+from bot.report_pdf import render_pdf
 from flows.conditions import Answered, JsonValue, When
 from flows.deadline_profiles import FEDERAL, PROFILES, DeadlineProfile
 from flows.duties import DONE, NOT_APPLICABLE, OPEN, DeadlineStatus
@@ -22,6 +25,7 @@ from flows.schema import Answer, ChecklistStep, Deadline, FlowDefinitionError, S
 from flows.validation import validate_flow
 from storage import repository as repo
 from tests.conftest import MINI_FLOW
+from tests.test_telegram_app import _chat
 
 CHICAGO = ZoneInfo("America/Chicago")
 TOLD = datetime(2026, 11, 28, 0, 0, tzinfo=CHICAGO)  # the agency was told at midnight
@@ -259,6 +263,29 @@ def test_the_supervisor_summary_shows_the_checklist_with_overdue_steps_marked() 
     assert "⏰ ○ <b>Reach a supervisor: due immediately — not done yet, 40 min since" in html
     assert "○ Report to NCMEC: due Sun Nov 29 00:00 — 23 h 20 min left" in html
     assert "  + Notify the special investigator." in html
+
+
+def test_the_pdf_prints_the_checklist_as_one_table_after_the_deadlines() -> None:
+    rep = report({**CLOCK, **POLICE}, profile=PROFILES["GA"])
+
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(rep, now=NOW))).pages
+    )
+
+    assert text.index("DEADLINES") < text.index("CHECKLIST (Georgia (GA) deadlines)")
+    assert "Report to law enforcement — Dayton PD · 25-004512" in text
+    assert "NCIC entry confirmed (NIC number): due Sun Nov 29 00:00 — 23 h 20 min left" in text
+    assert "+ Update NCMEC once the police report exists." in text
+
+
+async def test_telegram_status_shows_the_checklist(tmp_path: Path) -> None:
+    async for chat in _chat(tmp_path, FLOW):
+        await chat.send("/start")
+        await chat.send("/status")
+        status = next(t for t in reversed(chat.api.sent()) if "CHECKLIST" in t["text"])
+        assert "CHECKLIST (Federal 24-hour deadlines)" in status["text"]
+        assert "○ Report to law enforcement — open" in status["text"]
+        assert "DEADLINES: start when &#x27;agency notified&#x27; is answered" in status["text"]
 
 
 def test_the_interview_status_command_uses_its_profile_and_facts() -> None:
