@@ -152,7 +152,7 @@ def render_html(report: Report, *, now: datetime, minimal: bool = False) -> list
         clock=clock_text(report, minimal=minimal),
         deadlines=[due(d, now) for d in report.deadlines],
         checklist=checklist(report, now),
-        profile=report.profile,
+        profile=report.profile_title,
         notes=report.profile_notes,
     )
     return split_html(text.strip(), MAX_MESSAGE_LENGTH)

@@ -276,7 +276,7 @@ def _checklist(pdf: _ReportPDF, report: Report, now: datetime) -> None:
     """Prints the checklist as one table, in its order, then the state's extra duties."""
     if not report.checklist:
         return
-    pdf.heading(f"CHECKLIST ({report.profile})" if report.profile else "CHECKLIST")
+    pdf.heading(f"CHECKLIST ({report.profile_title})" if report.profile_title else "CHECKLIST")
     rows = [((s.mark, s.text), s.overdue) for s in view.checklist(report, now)]
     _grid(pdf, ("", "Step"), (0.06, 0.94), rows)
     if report.profile_notes:

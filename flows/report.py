@@ -117,7 +117,7 @@ class Report:
     clock: Line | None
     generated_at: datetime
     checklist: tuple[StepStatus, ...] = ()
-    profile: str = ""
+    profile_title: str = ""
     profile_notes: tuple[str, ...] = ()
 
 
@@ -171,7 +171,7 @@ def build_report(
         clock=_top_line(flow, answers, flow.clock_field) if flow.clock_field else None,
         generated_at=now,
         checklist=checklist,
-        profile=profile.title,
+        profile_title=profile.title,
         profile_notes=profile.notes,
     )
 
@@ -336,7 +336,7 @@ def render_checklist(report: Report, now: datetime) -> list[str]:
     """Returns the checklist block: each step in order with ✓ (done), ○ (open) or – (n/a)."""
     if not report.checklist:
         return []
-    out = ["", f"CHECKLIST ({report.profile})" if report.profile else "CHECKLIST"]
+    out = ["", f"CHECKLIST ({report.profile_title})" if report.profile_title else "CHECKLIST"]
     for step in report.checklist:
         out += _wrap(f"  {checklist_mark(step)} ", step_text(step, now), indent=0)
     if report.profile_notes:

@@ -301,7 +301,7 @@ def test_the_interview_status_command_uses_its_profile_and_facts() -> None:
 
     assert reply.view == "status" and reply.report is not None
     assert states(reply.report)["supervisor"] == DONE
-    assert reply.report.profile == "North Dakota (ND) deadlines"
+    assert reply.report.profile_title == "North Dakota (ND) deadlines"
     text = render_status_text(reply.report, now=NOW)
     assert "  ✓ Reach a supervisor — J. Smith, 00:14" in step_lines(text)
     assert "  ○ Report to NCMEC: due 12:00 — 11 h 20 min left" in step_lines(text)
@@ -317,7 +317,7 @@ def test_the_service_builds_reports_with_the_agency_profile(tmp_path: Path) -> N
 
     rep = service.report(report_id)
 
-    assert rep.profile == "Kansas (KS) deadlines"
+    assert rep.profile_title == "Kansas (KS) deadlines"
     assert "    + Notify the Special Response Team within 2 h." in render_status_text(rep, now=NOW)
 
 
