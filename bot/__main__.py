@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
@@ -29,6 +31,7 @@ def build_service(settings: Settings) -> IntakeService:
         engine=engine,
         clock=lambda: datetime.now(UTC),
         zone=settings.zone,
+        profile=settings.deadline_profile,
     )
 
 
@@ -50,7 +53,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command named on the command line (the terminal intake by default)."""
     args = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # One line per bad setting, named as in the environment, instead of a traceback.
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+            sys.stderr.write(f"{name}: {error['msg'].removeprefix('Value error, ')}\n")
+        return 2
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
     if args.command == "run" or (args.command is None and settings.token):
         return run_bot(settings, level=level)

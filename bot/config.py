@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.deadline_profiles import DeadlineProfile, profile_for
+
 
 class Settings(BaseSettings):
     """Every knob of the assistant; names match the environment variables in `.env.example`."""
@@ -24,6 +26,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/intake.db"
     sqlite_synchronous: str = "FULL"
     agency_timezone: str = "America/New_York"
+    agency_state: str = ""
     log_level: str = "INFO"
 
     @field_validator("agency_timezone")
@@ -34,6 +37,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (example: America/Chicago)") from None
         return value
+
+    @field_validator("agency_state")
+    @classmethod
+    def _known_state(cls, value: str) -> str:
+        return profile_for(value).code  # raises, naming the states that have a profile
 
     @field_validator("sqlite_synchronous")
     @classmethod
@@ -55,6 +63,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """Returns the agency's time zone."""
         return ZoneInfo(self.agency_timezone)
+
+    @property
+    def deadline_profile(self) -> DeadlineProfile:
+        """Returns the deadline profile of the agency's state (federal when none is set)."""
+        return profile_for(self.agency_state)
 
     @property
     def webhook(self) -> tuple[str, str] | None:

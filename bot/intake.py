@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
 from flows.schema import Answer, Choice, Flow, Kind, Status
@@ -53,12 +54,19 @@ class IntakeService:
     """Runs the intake conversation for any number of workers over one database."""
 
     def __init__(
-        self, *, flow: Flow, engine: Engine, clock: Callable[[], datetime], zone: ZoneInfo
+        self,
+        *,
+        flow: Flow,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        zone: ZoneInfo,
+        profile: DeadlineProfile = FEDERAL,
     ) -> None:
         self.flow = flow
         self.engine = engine
         self.clock = clock
         self.zone = zone
+        self.profile = check_profile(flow, profile)
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -225,7 +233,9 @@ class IntakeService:
             if row is None:
                 raise ReportNotFound(report_id)
             answers = self._answers(session, row)
-        return build_report(self.flow, answers, now=now, state=row.state, report_id=row.id)
+        return build_report(
+            self.flow, answers, now=now, state=row.state, report_id=row.id, profile=self.profile
+        )
 
     def photos(self, report_id: int) -> list[bytes]:
         """Returns the bytes of the photos a report's answers hold, in flow order."""
@@ -311,6 +321,7 @@ class IntakeService:
             pending=row.pending,
             failures=row.failures,
             report_id=row.id,
+            profile=self.profile,
         )
 
     @staticmethod

@@ -23,8 +23,10 @@ from flows.report import (
     Line,
     RaisedFlag,
     Report,
+    checklist_mark,
     flag_reasons,
     stamp,
+    step_text,
     time_left,
 )
 
@@ -62,6 +64,20 @@ class Due:
     due: str
     left: str
     overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One checklist step as the templates show it: ✓/○/–, its text, and whether overdue."""
+
+    mark: str
+    text: str
+    overdue: bool
+
+
+def checklist(report: Report, now: datetime) -> list[Step]:
+    """Returns the checklist steps in order, worded with the time left counted from ``now``."""
+    return [Step(checklist_mark(s), step_text(s, now), s.overdue) for s in report.checklist]
 
 
 def heading(report: Report) -> tuple[str, str]:
@@ -135,6 +151,9 @@ def render_html(report: Report, *, now: datetime, minimal: bool = False) -> list
         open_items=report.open_items,
         clock=clock_text(report, minimal=minimal),
         deadlines=[due(d, now) for d in report.deadlines],
+        checklist=checklist(report, now),
+        profile=report.profile_title,
+        notes=report.profile_notes,
     )
     return split_html(text.strip(), MAX_MESSAGE_LENGTH)
 

@@ -269,6 +269,20 @@ def _duties(pdf: _ReportPDF, report: Report, now: datetime) -> None:
     dues = [view.due(d, now) for d in report.deadlines]
     rows = [((d.label, d.due, d.left), d.overdue) for d in dues]
     _grid(pdf, ("Duty", "Due", "Time left"), (0.4, 0.3, 0.3), rows)
+    _checklist(pdf, report, now)
+
+
+def _checklist(pdf: _ReportPDF, report: Report, now: datetime) -> None:
+    """Prints the checklist as one table, in its order, then the state's extra duties."""
+    if not report.checklist:
+        return
+    pdf.heading(f"CHECKLIST ({report.profile_title})" if report.profile_title else "CHECKLIST")
+    rows = [((s.mark, s.text), s.overdue) for s in view.checklist(report, now)]
+    _grid(pdf, ("", "Step"), (0.06, 0.94), rows)
+    if report.profile_notes:
+        pdf.paragraph("Also required:", size=10, bold=True)
+    for note in report.profile_notes:
+        pdf.paragraph(f"+ {note}", size=10)
 
 
 def _grid(

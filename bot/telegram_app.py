@@ -65,7 +65,7 @@ COMMANDS = [
     BotCommand("start", "Resume your report, or start one"),
     BotCommand("new", "Start a new report"),
     BotCommand("resume", "Show the current question again"),
-    BotCommand("status", "Progress, open items and deadlines"),
+    BotCommand("status", "Checklist, deadlines and open items"),
     BotCommand("review", "The report so far"),
     BotCommand("back", "Change the previous answer"),
     BotCommand("skip", "Leave this question for now"),

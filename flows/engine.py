@@ -21,6 +21,7 @@ from transitions import Machine
 from flows.answers import InvalidAnswer, example, format_value, parse_answer
 from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
+from flows.deadline_profiles import FEDERAL, DeadlineProfile
 from flows.report import Report, build_report
 from flows.schema import Answer, Choice, Field, Flow, Kind, Status
 from flows.slots import Answers, Slot, find_slot, next_slot, settled_slots, walk
@@ -159,8 +160,12 @@ class Interview:
         pending: str | None = None,
         failures: int = 0,
         report_id: int | None = None,
+        profile: DeadlineProfile = FEDERAL,
+        facts: Mapping[str, str] | None = None,
     ) -> None:
         self.flow = flow
+        self.profile = profile
+        self.facts: Mapping[str, str] = facts or {}
         self.state = state
         self.answers: dict[str, Answer] = dict(answers or {})
         self.focus = focus
@@ -260,7 +265,13 @@ class Interview:
     def report(self, *, now: datetime) -> Report:
         """Builds the report as it stands."""
         return build_report(
-            self.flow, self.answers, now=now, state=self.state, report_id=self.report_id
+            self.flow,
+            self.answers,
+            now=now,
+            state=self.state,
+            report_id=self.report_id,
+            profile=self.profile,
+            facts=self.facts,
         )
 
     # -- commands ----------------------------------------------------------------------------

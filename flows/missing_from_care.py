@@ -15,6 +15,7 @@ from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Flag, No
 from flows.schema import (
     Alert,
     Category,
+    ChecklistStep,
     Choice,
     Deadline,
     Field,
@@ -165,6 +166,12 @@ SCREENING_RESULTS = (
     Choice("confirmed", "Confirmed"),
 )
 
+PARENT_STATUSES = (
+    Choice("notify", "Yes, they must be told"),
+    Choice("tpr", "No: parental rights terminated"),
+    Choice("relinquished", "No: rights relinquished"),
+    Choice("unlocatable", "No: they cannot be located"),
+)
 NCMEC_METHODS = (
     Choice("call_center", "Call center 1-800-843-5678"),
     Choice("web_form", "CMFC web form"),
@@ -1882,17 +1889,68 @@ NCMEC = Section(
     ),
 )
 
-# A15: the notification checklist proper is a later issue.
+# A15 and C3 step 8: who must be told within 24 hours. Each "notified" answer ticks its checklist
+# step; "not yet" is Skip, which leaves the step open on the checklist.
+PARENTS_EXCUSED = When("parents_status", "tpr", "relinquished", "unlocatable")
 NOTIFICATIONS = Section(
     "notifications",
     "Notifications",
     (
         Field(
+            "court_notified",
+            Kind.TEXT,
+            "Court notified? Which court, how and when?",
+            hint="e.g. Judge Ortiz's clerk by email 10:15pm. Not yet? Tap Skip",
+            label="Court notified",
+            max_length=300,
+        ),
+        Field(
+            "has_gal_casa",
+            Kind.YES_NO,
+            "Does {child} have a guardian ad litem, CASA or attorney?",
+            label="Has GAL / CASA / attorney",
+        ),
+        Field(
+            "gal_casa_notified",
+            Kind.TEXT,
+            "GAL, CASA or attorney notified? Who, how and when?",
+            hint="e.g. GAL Paul Dunn by voicemail 10:20pm. Not yet? Tap Skip",
+            label="GAL / CASA notified",
+            relevant=When("has_gal_casa", "yes"),
+            max_length=300,
+        ),
+        Field(
+            "parents_status",
+            Kind.CHOICE,
+            "Must {child}'s parents or guardian be told?",
+            hint="Not when parental rights are terminated or relinquished, or they can't be found",
+            label="Parents to be told",
+            choices=PARENT_STATUSES,
+        ),
+        Field(
+            "parents_notified",
+            Kind.TEXT,
+            "Parents or guardian notified? Who, how and when?",
+            hint="e.g. mother, Rosa Alvarez, by phone 10:30pm. Not yet? Tap Skip",
+            label="Parents notified",
+            relevant=When("parents_status", "notify"),
+            max_length=300,
+        ),
+        Field(
+            "tribe_notified",
+            Kind.TEXT,
+            "Tribe, Indian custodian and tribal police notified? Who, how and when?",
+            hint="Required for an Indian child (ICWA). Not yet? Tap Skip",
+            label="Tribe notified",
+            relevant=When("tribal_member", "yes"),
+            max_length=300,
+        ),
+        Field(
             "notified_so_far",
             Kind.TEXT,
-            "Who else has been notified so far (supervisor, court, GAL/CASA, parents, tribe…)?",
-            hint="Who, how, when, e.g. Sup. Kim by phone 9:40pm",
-            label="Notified so far",
+            "Anyone else notified (caseworker, probation officer, caregiver's licensing…)?",
+            hint="Who, how, when, e.g. caseworker Angela Brooks by text 9:40pm",
+            label="Others notified",
             required=False,
         ),
     ),
@@ -1960,6 +2018,68 @@ LONG_TERM = Section(
             required=False,
             sensitive=True,
         ),
+    ),
+)
+
+# -- The crisis checklist (domain section C3, in its order) ----------------------------------------
+
+CHECKLIST = (
+    ChecklistStep(
+        "le_report",
+        "Report to law enforcement",
+        done_when=AllOf(Answered("le_agency"), Answered("le_case_number")),
+        deadline="le_report",
+        show=("le_agency", "le_case_number"),
+    ),
+    ChecklistStep(
+        "ncmec_report",
+        "Report to NCMEC",
+        done_field="ncmec_case_number",
+        deadline="ncmec_report",
+        show=("ncmec_case_number",),
+    ),
+    # Not an answer: the service supplies it when a supervisor acknowledges the alert.
+    ChecklistStep(
+        "supervisor", "Reach a supervisor", done_fact="supervisor_reached", deadline="supervisor"
+    ),
+    ChecklistStep(
+        "notify_court",
+        "Notify the court",
+        done_field="court_notified",
+        deadline="notify_court",
+        show=("court_notified",),
+    ),
+    # Unknown counts as applying: the step stays open until someone rules it out.
+    ChecklistStep(
+        "notify_gal_casa",
+        "Notify the GAL / CASA / attorney",
+        done_field="gal_casa_notified",
+        relevant=Not(When("has_gal_casa", "no")),
+        deadline="notify_gal_casa",
+        show=("gal_casa_notified",),
+    ),
+    ChecklistStep(
+        "notify_parents",
+        "Notify the parents or guardian",
+        done_field="parents_notified",
+        relevant=Not(PARENTS_EXCUSED),
+        deadline="notify_parents",
+        show=("parents_notified",),
+    ),
+    ChecklistStep(
+        "notify_tribe",
+        "Notify the tribe (Indian child)",
+        done_field="tribe_notified",
+        relevant=Not(When("tribal_member", "no")),
+        deadline="notify_tribe",
+        show=("tribe_notified",),
+    ),
+    ChecklistStep(
+        "ncic_entry",
+        "NCIC entry confirmed (NIC number)",
+        done_when=AllOf(When("ncic_entry_confirmed", "yes"), Answered("nic_number")),
+        deadline="ncic_entry",
+        show=("nic_number",),
     ),
 )
 
@@ -2105,8 +2225,17 @@ FLOW = Flow(
     ),
     subject_field="child_name",
     clock_field="agency_notified_at",
+    # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
+    # the rest; a state deadline profile (flows.deadline_profiles) shortens or sets them.
     deadlines=(
         Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
         Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),
+        Deadline("supervisor", "Reach a supervisor", None),
+        Deadline("notify_court", "Notify the court", None),
+        Deadline("notify_gal_casa", "Notify the GAL / CASA / attorney", None),
+        Deadline("notify_parents", "Notify the parents or guardian", None),
+        Deadline("notify_tribe", "Notify the tribe", None),
+        Deadline("ncic_entry", "Confirm the NCIC entry", None),
     ),
+    checklist=CHECKLIST,
 )

@@ -7,7 +7,6 @@ reported, so an answer an edit made irrelevant stays in history but not in the r
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
@@ -15,13 +14,43 @@ from datetime import date, datetime, timedelta
 
 from flows.answers import format_value, ncic_value
 from flows.conditions import JsonValue, age_on
+from flows.deadline_profiles import FEDERAL, DeadlineProfile
+from flows.duties import (
+    DONE,
+    NOT_APPLICABLE,
+    DeadlineStatus,
+    StepStatus,
+    build_duties,
+    due_text,
+    stamp,
+    time_left,
+)
 from flows.schema import Answer, Flow, Kind, Status
 from flows.slots import MORE, Answers, Slot, walk
+
+__all__ = [
+    "DeadlineStatus",
+    "Line",
+    "OpenItem",
+    "RaisedFlag",
+    "Report",
+    "ReportSection",
+    "StepStatus",
+    "build_report",
+    "flag_reasons",
+    "render_police_text",
+    "render_status_text",
+    "render_text",
+    "report_to_dict",
+    "stamp",
+    "time_left",
+]
 
 UNKNOWN = "Unknown"
 SKIPPED = "Skipped"
 NOT_GIVEN = "Not yet given"
 WIDTH = 100
+CHECKLIST = "Checklist"
 
 # Lifecycle states as a worker would say them; unlisted states are shown by name.
 STATE_WORDS = {"new": "not started", "intake": "in progress", "review": "in review"}
@@ -69,17 +98,6 @@ class OpenItem:
 
 
 @dataclass(frozen=True, slots=True)
-class DeadlineStatus:
-    """A reporting duty: when it is due, the time left (negative when overdue) and whether done."""
-
-    name: str
-    label: str
-    due_at: datetime
-    remaining: timedelta
-    done: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     """The whole report as a value; renderers turn it into text, HTML, PDF or JSON."""
 
@@ -98,6 +116,9 @@ class Report:
     deadlines: tuple[DeadlineStatus, ...]
     clock: Line | None
     generated_at: datetime
+    checklist: tuple[StepStatus, ...] = ()
+    profile_title: str = ""
+    profile_notes: tuple[str, ...] = ()
 
 
 def build_report(
@@ -107,11 +128,24 @@ def build_report(
     now: datetime,
     state: str = "intake",
     report_id: int | None = None,
+    profile: DeadlineProfile = FEDERAL,
     deadline_hours: Mapping[str, float] | None = None,
+    facts: Mapping[str, str] | None = None,
 ) -> Report:
-    """Builds the report value from the answers; applicable questions only."""
+    """Builds the report value from the answers; applicable questions only.
+
+    ``profile`` sets the state's deadline hours (``deadline_hours`` overrides single ones);
+    ``facts`` are what the service knows beyond the answers, e.g. ``supervisor_reached``.
+    """
     answers = Answers(flow, stored, now)
     slots = [s for s in walk(flow, answers) if s.field.name != MORE]
+    checklist, deadlines = build_duties(
+        flow,
+        answers,
+        now=now,
+        hours={**profile.hours, **(deadline_hours or {})},
+        facts=facts or {},
+    )
     return Report(
         flow_id=flow.id,
         flow_version=flow.version,
@@ -132,10 +166,13 @@ def build_report(
         ),
         flags=_flags(flow, answers, slots),
         sections=_sections(flow, slots, stored),
-        open_items=_open_items(slots, stored),
-        deadlines=_deadlines(flow, answers, now, deadline_hours or {}),
+        open_items=_open_items(slots, stored, checklist),
+        deadlines=deadlines,
         clock=_top_line(flow, answers, flow.clock_field) if flow.clock_field else None,
         generated_at=now,
+        checklist=checklist,
+        profile_title=profile.title,
+        profile_notes=profile.notes,
     )
 
 
@@ -228,30 +265,22 @@ def _answered(answers: Answers, name: str) -> bool:
     return answers.value(name) not in (None, "", [])
 
 
-def _open_items(slots: list[Slot], stored: Mapping[str, Answer]) -> tuple[OpenItem, ...]:
+def _open_items(
+    slots: list[Slot], stored: Mapping[str, Answer], checklist: tuple[StepStatus, ...]
+) -> tuple[OpenItem, ...]:
     items: list[OpenItem] = []
     for slot in slots:
         answer = stored.get(slot.key)
         if slot.field.required and (answer is None or answer.status is not Status.ANSWERED):
             status = "missing" if answer is None else answer.status.value
             items.append(OpenItem(slot.key, slot.label, slot.section.title, status))
+    # An open step counts once: not again when the question it waits for is already listed.
+    listed = {item.key for item in items}
+    for step in checklist:
+        if step.state not in (DONE, NOT_APPLICABLE) and not listed.intersection(step.reads):
+            status = "overdue" if step.overdue else "open"
+            items.append(OpenItem(step.name, step.label, CHECKLIST, status))
     return tuple(items)
-
-
-def _deadlines(
-    flow: Flow, answers: Answers, now: datetime, hours: Mapping[str, float]
-) -> tuple[DeadlineStatus, ...]:
-    start = answers.value(flow.clock_field) if flow.clock_field else None
-    if not isinstance(start, str):
-        return ()
-    begun = datetime.fromisoformat(start)
-    result: list[DeadlineStatus] = []
-    for deadline in flow.deadlines:
-        due = begun + timedelta(hours=hours.get(deadline.name, deadline.hours))
-        done = bool(deadline.done_field) and _answered(answers, deadline.done_field)
-        result.append(DeadlineStatus(deadline.name, deadline.label, due, due - now, done))
-    # The earliest duty is the one the worker must see first.
-    return tuple(sorted(result, key=lambda d: d.due_at))
 
 
 def render_text(report: Report, *, now: datetime, numbered: bool = False) -> str:
@@ -281,6 +310,7 @@ def render_text(report: Report, *, now: datetime, numbered: bool = False) -> str
             out += _wrap(f"{mark}{line.label}: ", line.value, indent=0)
     out += ["", *_render_open_items(report)]
     out += ["", *_render_deadlines(report, now)]
+    out += render_checklist(report, now)
     return "\n".join(out) + "\n"
 
 
@@ -293,12 +323,43 @@ def render_police_text(report: Report) -> str:
 
 
 def render_status_text(report: Report, *, now: datetime) -> str:
-    """Renders progress at a glance: alerts, raised flags, open items and the deadlines."""
+    """Renders progress at a glance: deadlines earliest first, the checklist, flags, open items."""
     out = _heading(report) + _render_alerts(report)
+    out += ["", *_render_deadlines(report, now, short=True)]
+    out += render_checklist(report, now)
     flags = "; ".join(_flag_title(flag) for flag in report.flags) or "none raised"
     out += ["", *_wrap("RISK FLAGS: ", flags, indent=0), "", *_render_open_items(report)]
-    out += ["", *_render_deadlines(report, now)]
     return "\n".join(out) + "\n"
+
+
+def render_checklist(report: Report, now: datetime) -> list[str]:
+    """Returns the checklist block: each step in order with ✓ (done), ○ (open) or – (n/a)."""
+    if not report.checklist:
+        return []
+    out = ["", f"CHECKLIST ({report.profile_title})" if report.profile_title else "CHECKLIST"]
+    for step in report.checklist:
+        out += _wrap(f"  {checklist_mark(step)} ", step_text(step, now), indent=0)
+    if report.profile_notes:
+        out.append("  Also required:")
+        for note in report.profile_notes:
+            out += _wrap("    + ", note, indent=0)
+    return out
+
+
+def checklist_mark(step: StepStatus) -> str:
+    """Returns ✓ for a done step, ○ for an open one and – for one that does not apply."""
+    return {DONE: "✓", NOT_APPLICABLE: "–"}.get(step.state, "○")
+
+
+def step_text(step: StepStatus, now: datetime) -> str:
+    """Returns one step as shown: 'Report to NCMEC: due 02:00 — 1 h 20 min left'."""
+    if step.state == NOT_APPLICABLE:
+        return f"{step.label} — not applicable"
+    if step.state == DONE:
+        return f"{step.label} — {step.detail}" if step.detail else f"{step.label} — done"
+    if step.deadline is None:
+        return f"{step.label} — open"
+    return f"{step.label}: due {due_text(step.deadline, now)} — {time_left(step.deadline, now)}"
 
 
 def _heading(report: Report) -> list[str]:
@@ -343,7 +404,7 @@ def _flag_title(flag: RaisedFlag) -> str:
     return f"{flag.label} [CMC {flag.cmc}]" if flag.cmc else flag.label
 
 
-def _render_deadlines(report: Report, now: datetime) -> list[str]:
+def _render_deadlines(report: Report, now: datetime, *, short: bool = False) -> list[str]:
     if report.clock is None:
         return ["DEADLINES: none"]
     if not report.deadlines:
@@ -351,19 +412,12 @@ def _render_deadlines(report: Report, now: datetime) -> list[str]:
     out = [f"DEADLINES (from {report.clock.label.lower()} {report.clock.value})"]
     for deadline in report.deadlines:
         left = time_left(deadline, now)
-        out.append(f"  {deadline.label}: due {stamp(deadline.due_at)} — {left}")
+        if deadline.immediate:
+            when = "immediately"
+        else:
+            when = due_text(deadline, now) if short else stamp(deadline.due_at)
+        out.append(f"  {deadline.label}: due {when} — {left}")
     return out
-
-
-def time_left(deadline: DeadlineStatus, now: datetime) -> str:
-    """Returns 'done', '3 h 5 min left' or 'OVERDUE by 20 min', counted from ``now``."""
-    # Recomputed from the render's ``now`` so a report built earlier never shows stale time.
-    seconds = (deadline.due_at - now).total_seconds()
-    if deadline.done:
-        return "done"
-    if seconds > 0:
-        return f"{_span(math.floor(seconds / 60))} left"
-    return f"OVERDUE by {_span(math.ceil(-seconds / 60))}"
 
 
 def flag_reasons(flag: RaisedFlag) -> str:
@@ -394,16 +448,6 @@ def _wrap(head: str, value: str, *, indent: int) -> list[str]:
         )
         out += [w.rstrip() for w in wrapped] or [(rest if out else first).rstrip()]
     return out
-
-
-def _span(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    return f"{hours} h {mins} min" if hours else f"{mins} min"
-
-
-def stamp(moment: datetime) -> str:
-    """Returns a time as the reports show it: 'Sat Nov 28, 2026 12:00'."""
-    return f"{moment:%a %b} {moment.day}, {moment:%Y %H:%M}"
 
 
 def report_to_dict(report: Report) -> dict[str, JsonValue]:

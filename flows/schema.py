@@ -172,12 +172,35 @@ class Category:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """A reporting duty due a number of hours after the clock field's time."""
+    """A reporting duty due a number of hours after the clock field's time.
+
+    ``hours`` None: no deadline by default; a state deadline profile may set one. 0 means
+    'immediately'.
+    """
 
     name: str
     label: str
-    hours: float
+    hours: float | None
     done_field: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistStep:
+    """One step of the crisis checklist, done when its answer, condition or fact is there.
+
+    ``done_fact`` names a fact recorded outside the answers (e.g. a supervisor's
+    acknowledgement); ``show`` names the answers that say how it was done; ``deadline`` names
+    one of the flow's deadlines.
+    """
+
+    name: str
+    label: str
+    done_field: str = ""
+    done_when: Condition | None = None
+    done_fact: str = ""
+    relevant: Condition | None = None
+    deadline: str = ""
+    show: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +219,7 @@ class Flow:
     subject_field: str = ""
     clock_field: str = ""
     deadlines: tuple[Deadline, ...] = ()
+    checklist: tuple[ChecklistStep, ...] = ()
     _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

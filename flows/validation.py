@@ -47,7 +47,35 @@ def validate_flow(flow: Flow) -> Flow:
     for deadline in flow.deadlines:
         if deadline.done_field:
             _known(f"deadline {deadline.name}", deadline.done_field, order)
+    _check_checklist(flow, order)
     return flow
+
+
+def _check_checklist(flow: Flow, order: dict[str, int]) -> None:
+    """Checks each step names known fields and deadlines and has a way to be done."""
+    deadlines = [d.name for d in flow.deadlines]
+    if len(deadlines) != len(set(deadlines)):
+        raise FlowDefinitionError("a deadline name is defined twice")
+    seen: set[str] = set()
+    for step in flow.checklist:
+        owner = f"checklist step {step.name}"
+        if step.name in seen:
+            raise FlowDefinitionError(f"{owner!r} is defined twice")
+        seen.add(step.name)
+        if not (step.done_field or step.done_when or step.done_fact):
+            raise FlowDefinitionError(f"{owner!r} has no done_field, done_when or done_fact")
+        if step.deadline and step.deadline not in deadlines:
+            raise FlowDefinitionError(f"{owner!r} names an unknown deadline {step.deadline!r}")
+        names = [step.done_field] if step.done_field else []
+        names += list(step.show)
+        for condition in (step.done_when, step.relevant):
+            if condition is not None:
+                names += list(condition.fields())
+                for flag in condition.flags():
+                    if flag not in {f.name for f in flow.risk_flags}:
+                        raise FlowDefinitionError(f"{owner!r}: unknown risk flag {flag!r}")
+        for name in names:
+            _known(owner, name, order)
 
 
 def _fields(flow: Flow) -> Iterable[tuple[Field, Repeat | None]]:

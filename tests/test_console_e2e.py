@@ -332,16 +332,31 @@ def test_a_whole_group_home_runaway_report_is_completed_in_the_terminal(run: Run
     assert "Condition: Type 1 diabetes, insulin-dependent since age 9" in flat(flags)
     assert "Signs seen: Older boyfriend/girlfriend or adult friends, Hotel keys" in flat(flags)
 
-    # The open items are exactly the required questions answered unknown or skipped.
+    # The open items are exactly the required questions answered unknown or skipped, plus the
+    # one checklist step no answer settles: no supervisor acknowledged in the terminal.
     expected = {label: g[-1][1].status for label, g in answers.items() if g[-1][1].open_item}
     items = block(report, "OPEN ITEMS (")
-    listed = {
-        m["label"]: m["status"] for m in map(OPEN_ITEM.fullmatch, items.splitlines()[1:]) if m
-    }
-    assert items.splitlines()[0] == f"OPEN ITEMS ({len(expected)})"
-    assert len(items.splitlines()) == len(expected) + 1
+    matches = [m for m in map(OPEN_ITEM.fullmatch, items.splitlines()[1:]) if m]
+    listed = {m["label"]: m["status"] for m in matches if m["section"] != "Checklist"}
+    steps_open = {m["label"]: m["status"] for m in matches if m["section"] == "Checklist"}
+    assert items.splitlines()[0] == f"OPEN ITEMS ({len(expected) + 1})"
+    assert len(items.splitlines()) == len(expected) + 2
     assert listed == expected
     assert sorted(set(expected.values())) == ["skipped", "unknown"]
+    assert steps_open == {"Reach a supervisor": "open"}
+
+    # The checklist, in its order: police and NCMEC done with their numbers, the court and the
+    # parents still open (skipped), the tribe ruled out (not a tribal member).
+    checklist = [
+        line
+        for line in block(report, "CHECKLIST (Federal 24-hour deadlines)").splitlines()[1:]
+        if not line.startswith("    ")  # a wrapped long answer
+    ]
+    marks = [line[:3] for line in checklist]
+    assert marks == ["  ✓", "  ✓", "  ○", "  ○", "  ✓", "  ○", "  –", "  ✓"], checklist
+    assert checklist[1] == "  ✓ Report to NCMEC — 1523364"
+    assert checklist[4] == "  ✓ Notify the GAL / CASA / attorney — GAL Paul Dunn by voicemail"
+    assert checklist[6] == "  – Notify the tribe (Indian child) — not applicable"
 
     # Both 24-hour duties run from the agency's notification and are done (case numbers given).
     deadlines = block(report, "DEADLINES (from agency notified ")
@@ -386,7 +401,7 @@ def test_the_submitted_report_exports_as_json_and_as_the_text_printed(run: Run) 
     listed = [m["label"] for m in map(OPEN_ITEM.fullmatch, items) if m]
     assert len(listed) == len(items) >= 4
     assert [item["label"] for item in data["open_items"]] == listed
-    assert {item["status"] for item in data["open_items"]} == {"unknown", "skipped"}
+    assert {item["status"] for item in data["open_items"]} == {"unknown", "skipped", "open"}
 
     text = export(run, "text")
     assert text.startswith(f"MISSING CHILD REPORT #1 — {NAME}\nStatus: submitted · generated ")

@@ -230,7 +230,7 @@ def test_every_condition_names_existing_fields_and_flags() -> None:
 def test_milestones_readout_clock_subject_and_deadlines_name_existing_fields() -> None:
     names = [n for m in FLOW.milestones for n in m.requires]
     names += [*FLOW.readout, FLOW.clock_field, FLOW.subject_field]
-    names += [d.done_field for d in FLOW.deadlines]
+    names += [d.done_field for d in FLOW.deadlines if d.done_field]
     for name in names:
         assert name in POSITION, name
 
@@ -632,11 +632,23 @@ def test_subject_is_the_childs_name_and_the_clock_is_when_the_agency_was_told() 
 
 
 def test_police_and_ncmec_reports_are_due_in_24_hours_and_done_by_their_case_numbers() -> None:
-    due = {d.name: (d.hours, d.done_field) for d in FLOW.deadlines}
+    due = {d.name: (d.hours, d.done_field) for d in FLOW.deadlines if d.hours is not None}
     assert due == {
         "le_report": (24, "le_case_number"),
         "ncmec_report": (24, "ncmec_case_number"),
     }
+
+
+def test_federal_law_sets_no_time_for_the_other_checklist_deadlines() -> None:
+    untimed = [d.name for d in FLOW.deadlines if d.hours is None]
+    assert untimed == [
+        "supervisor",
+        "notify_court",
+        "notify_gal_casa",
+        "notify_parents",
+        "notify_tribe",
+        "ncic_entry",
+    ]
 
 
 def test_the_nic_number_must_be_m_and_nine_digits() -> None:

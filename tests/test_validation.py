@@ -101,7 +101,8 @@ def test_a_subject_field_that_does_not_exist_is_refused() -> None:
 
 def test_importing_flows_pulls_in_neither_telegram_nor_a_database() -> None:
     code = (
-        "import sys, flows.engine, flows.missing_from_care, flows.report, flows.validation; "
+        "import sys, flows.engine, flows.missing_from_care, flows.report, flows.validation, "
+        "flows.duties, flows.deadline_profiles; "
         "banned = {'telegram', 'sqlmodel', 'sqlalchemy', 'pydantic_settings', 'bot', 'storage'}; "
         "loaded = banned & {m.split('.')[0] for m in sys.modules}; "
         "assert not loaded, loaded"
