@@ -15,14 +15,8 @@ from storage.models import Answer
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
     engine = repo.make_engine(f"sqlite:///{tmp_path / 'data' / 'intake.db'}")
-    repo.create_tables(engine)
-    return engine
-
-
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
