@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from bot import db_cli
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
-from storage.repository import create_tables, make_engine
+from storage.migrate import upgrade
+from storage.repository import make_engine
 
 log = logging.getLogger("bot")
 
@@ -23,7 +25,7 @@ log = logging.getLogger("bot")
 def build_service(settings: Settings) -> IntakeService:
     """Wires the flow, the database and the clock into the service."""
     engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    create_tables(engine)
+    upgrade(engine)  # migrations to head, once per start; concurrent starts wait for each other
     return IntakeService(
         flow=validate_flow(FLOW),
         engine=engine,
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
+    db_cli.add_parser(commands)
     return parser
 
 
@@ -54,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
     if args.command == "run" or (args.command is None and settings.token):
         return run_bot(settings, level=level)
+    if args.command == "db":
+        logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(message)s")
+        return db_cli.run(args, settings)
     # The terminal is the conversation: keep routine log lines out of it.
     logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
     service = build_service(settings)
