@@ -16,6 +16,7 @@ from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
+from storage.instance_lock import AlreadyRunning, single_instance
 from storage.migrate import upgrade
 from storage.repository import make_engine
 
@@ -94,11 +95,19 @@ def run_bot(settings: Settings, *, level: int) -> int:
     if settings.token is None:
         sys.stderr.write("Set TELEGRAM_BOT_TOKEN to run the bot.\n")
         return 2
-    app = build_application(settings, service=build_service(settings))
+    service = build_service(settings)
+    app = build_application(settings, service=service)
     webhook = settings.webhook
     log.info("bot.starting mode=%s", "webhook" if webhook else "polling")
     if webhook is None:
-        app.run_polling(allowed_updates=UPDATES)
+        # AC-15: one poller per bot; a second one stops before it calls getUpdates.
+        try:
+            with single_instance(service.engine, f"polling:{settings.token.split(':')[0]}"):
+                app.run_polling(allowed_updates=UPDATES)
+        except AlreadyRunning:
+            log.error("bot.already_running mode=polling")
+            sys.stderr.write("Another instance of this bot is already polling; stopping.\n")
+            return 3
     else:
         url, secret = webhook
         app.run_webhook(
