@@ -8,29 +8,24 @@ lock: any number of processes may share the database behind a load balancer.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from storage.repository import advisory_key
+
 
 class AlreadyRunning(RuntimeError):
     """Another instance holds the lock."""
-
-
-def lock_key(name: str) -> int:
-    """Returns a stable signed 64-bit advisory-lock key for a name."""
-    digest = hashlib.blake2b(f"intake-bot:{name}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 @contextmanager
 def single_instance(engine: Engine, name: str) -> Iterator[None]:
     """Holds the lock called ``name`` while the block runs; raises AlreadyRunning if taken."""
     if engine.dialect.name == "postgresql":
-        with _advisory(engine, lock_key(name)):
+        with _advisory(engine, advisory_key("instance", name)):
             yield
         return
     database = engine.url.database

@@ -273,12 +273,13 @@ def lock_worker(session: Session, *, worker: str) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.exec(  # type: ignore[call-overload]
-            text("SELECT pg_advisory_xact_lock(:key)"), params={"key": _lock_key("worker", worker)}
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            params={"key": advisory_key("worker", worker)},
         )
 
 
-def _lock_key(*parts: str) -> int:
-    """Returns a stable signed 64-bit advisory-lock key for a name."""
+def advisory_key(*parts: str) -> int:
+    """Returns a stable signed 64-bit PostgreSQL advisory-lock key for a name."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 

@@ -81,8 +81,8 @@ def test_a_step_holds_its_report_row_until_it_commits(pg: Engine) -> None:
 
 
 def test_one_workers_steps_wait_for_each_other_and_others_do_not(pg: Engine) -> None:
-    held = repo._lock_key("worker", "tg:1")
-    other = repo._lock_key("worker", "tg:2")
+    held = repo.advisory_key("worker", "tg:1")
+    other = repo.advisory_key("worker", "tg:2")
     with repo.transaction(pg) as session:
         repo.lock_worker(session, worker="tg:1")
         assert _blocked(pg, "SELECT pg_advisory_xact_lock(:k)", k=held)
