@@ -12,12 +12,15 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from bot import db_cli
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
-from storage.repository import create_tables, make_engine
+from storage.instance_lock import AlreadyRunning, single_instance
+from storage.migrate import upgrade
+from storage.repository import make_engine
 
 log = logging.getLogger("bot")
 
@@ -25,7 +28,7 @@ log = logging.getLogger("bot")
 def build_service(settings: Settings) -> IntakeService:
     """Wires the flow, the database and the clock into the service."""
     engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
-    create_tables(engine)
+    upgrade(engine)  # migrations to head, once per start; concurrent starts wait for each other
     return IntakeService(
         flow=validate_flow(FLOW),
         engine=engine,
@@ -47,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
+    db_cli.add_parser(commands)
     return parser
 
 
@@ -64,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
     if args.command == "run" or (args.command is None and settings.token):
         return run_bot(settings, level=level)
+    if args.command == "db":
+        logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(message)s")
+        return db_cli.run(args, settings)
     # The terminal is the conversation: keep routine log lines out of it.
     logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
     service = build_service(settings)
@@ -98,11 +105,19 @@ def run_bot(settings: Settings, *, level: int) -> int:
     if settings.token is None:
         sys.stderr.write("Set TELEGRAM_BOT_TOKEN to run the bot.\n")
         return 2
-    app = build_application(settings, service=build_service(settings))
+    service = build_service(settings)
+    app = build_application(settings, service=service)
     webhook = settings.webhook
     log.info("bot.starting mode=%s", "webhook" if webhook else "polling")
     if webhook is None:
-        app.run_polling(allowed_updates=UPDATES)
+        # AC-15: one poller per bot; a second one stops before it calls getUpdates.
+        try:
+            with single_instance(service.engine, f"polling:{settings.token.split(':')[0]}"):
+                app.run_polling(allowed_updates=UPDATES)
+        except AlreadyRunning:
+            log.error("bot.already_running mode=polling")
+            sys.stderr.write("Another instance of this bot is already polling; stopping.\n")
+            return 3
     else:
         url, secret = webhook
         app.run_webhook(

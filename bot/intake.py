@@ -76,7 +76,7 @@ class IntakeService:
         """Resumes the worker's open report at its current question, or starts a new one."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
+            if not self._claim(session, worker, update_id, now):
                 return DUPLICATE
             row = None if new else self._open_row(session, worker)
             if row is None:
@@ -100,7 +100,7 @@ class IntakeService:
         """Applies one message to the worker's open report and returns what to show."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
+            if not self._claim(session, worker, update_id, now):
                 return DUPLICATE
             row = self._open_row(session, worker) or self._submitted_row(session, worker)
             source = "answer"
@@ -178,10 +178,14 @@ class IntakeService:
         """Changes the answer a worker's chat message gave, after the worker edited it."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
+            if not self._claim(session, worker, update_id, now):
                 return DUPLICATE
             link = repo.find_link(session, worker=worker, message_id=message_id)
-            row = None if link is None else repo.get_report(session, report_id=link.report_id)
+            row = (
+                None
+                if link is None
+                else repo.get_report(session, report_id=link.report_id, lock=True)
+            )
             if link is None or row is None or row.worker != worker:
                 return Outcome(0, Reply("", "edit_unlinked"))
             interview = self._restore(session, row)
@@ -202,7 +206,7 @@ class IntakeService:
         """Stores a photo for the photo question being asked, in the same step as its answer."""
         now = self.now()
         with repo.transaction(self.engine) as session:
-            if not self._claim(session, update_id, now):
+            if not self._claim(session, worker, update_id, now):
                 return DUPLICATE
             row = self._open_row(session, worker)
             if row is None or row.id is None:
@@ -267,7 +271,9 @@ class IntakeService:
 
     # -- steps -------------------------------------------------------------------------------
     @staticmethod
-    def _claim(session: Session, update_id: int | None, now: datetime) -> bool:
+    def _claim(session: Session, worker: str, update_id: int | None, now: datetime) -> bool:
+        """Starts a step: serialises the worker's steps, then records the update as applied."""
+        repo.lock_worker(session, worker=worker)
         return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
 
     def _tapped(
@@ -281,7 +287,7 @@ class IntakeService:
     ) -> Outcome | tuple[ReportRow, Interview]:
         """Returns the tapped report restored, or the refusal when the tap is a repeat, not the
         worker's own, or no longer current."""
-        if not self._claim(session, update_id, now):
+        if not self._claim(session, worker, update_id, now):
             return DUPLICATE
         row = repo.get_report(session, report_id=report_id, lock=True)
         if row is None or row.worker != worker or row.version != version:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, LargeBinary, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, LargeBinary, TypeDecorator, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel, Text
 
 
@@ -108,7 +108,10 @@ class ProcessedUpdate(SQLModel, table=True):
 
     __tablename__ = "processed_update"
 
-    update_id: int = Field(primary_key=True)
+    # Telegram ids can outgrow 32 bits; BIGINT on PostgreSQL (SQLite integers are 64-bit anyway).
+    update_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
     processed_at: datetime = _when()
 
 
@@ -118,6 +121,8 @@ class MessageLink(SQLModel, table=True):
     __tablename__ = "message_link"
 
     worker: str = Field(primary_key=True, max_length=80)
-    message_id: int = Field(primary_key=True)
+    message_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
     report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
     key: str = Field(max_length=200)

@@ -6,6 +6,7 @@ an answer, its history row and the report's new state are committed together or 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, event
+from sqlalchemy import Engine, delete, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -37,7 +40,17 @@ class AnswerWrite:
 def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
     """Creates the database engine; SQLite gets WAL, foreign keys and a busy timeout."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # Steps are short; a few connections per process serve every chat. Recycle before
+        # server or proxy idle timeouts, ping after a failover, and fail fast when exhausted.
+        return create_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=10,
+            pool_recycle=1800,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 10, "application_name": "intake-bot"},
+        )
     memory = url in ("sqlite://", "sqlite:///:memory:")
     if not memory:
         database = url.split("///", 1)[1]
@@ -234,12 +247,41 @@ def list_reports(session: Session, *, worker: str | None = None) -> list[Report]
 
 
 def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
-    """Records an update as applied in this transaction; False when it already was."""
-    if session.get(ProcessedUpdate, update_id) is not None:
-        return False
-    session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-    session.flush()
-    return True
+    """Records an update as applied in this transaction; False when it already was.
+
+    INSERT .. ON CONFLICT DO NOTHING: when another process is applying the same update, this
+    waits for its commit and then finds the row, instead of failing on the primary key.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(col(ProcessedUpdate.update_id))
+    )
+    # RETURNING, not rowcount: an ORM insert reports rowcount -1 on psycopg.
+    return session.exec(statement).first() is not None
+
+
+def lock_worker(session: Session, *, worker: str) -> None:
+    """Serialises one worker's steps across processes until this transaction ends.
+
+    Finding the worker's open report (or creating one when there is none) must not race with
+    the same worker's other update on another process; the report row lock alone cannot cover
+    a row that does not exist yet. SQLite's BEGIN IMMEDIATE already serialises every step.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(  # type: ignore[call-overload]
+            text("SELECT pg_advisory_xact_lock(:key)"),
+            params={"key": advisory_key("worker", worker)},
+        )
+
+
+def advisory_key(*parts: str) -> int:
+    """Returns a stable signed 64-bit PostgreSQL advisory-lock key for a name."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def prune_updates(session: Session, *, before: datetime) -> None:

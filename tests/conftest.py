@@ -22,6 +22,7 @@ from flows.schema import (
     Section,
     Trigger,
 )
+from tests.databases import db_url, engine, postgres_url  # noqa: F401  (shared fixtures)
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZONE)

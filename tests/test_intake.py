@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -16,13 +15,6 @@ from storage import repository as repo
 from tests.conftest import NOW, ZONE
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 32
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
-    repo.create_tables(engine)
-    return engine
 
 
 def service_for(flow: Flow, engine: Engine) -> IntakeService:

@@ -15,14 +15,8 @@ from storage.models import Answer
 NOW = datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
     engine = repo.make_engine(f"sqlite:///{tmp_path / 'data' / 'intake.db'}")
-    repo.create_tables(engine)
-    return engine
-
-
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -172,3 +166,32 @@ def test_naive_datetimes_never_reach_the_database(engine: Engine) -> None:
             state="new",
             now=datetime(2026, 11, 28, 12, 0),
         )
+
+
+def test_photo_bytes_come_back_exactly_in_the_order_asked(engine: Engine) -> None:
+    contents = [bytes(range(256)) * 4, b"\x00\xff\x00 nul bytes survive", b"\xff\xd8\xff"]
+    with repo.transaction(engine) as session:
+        report = repo.add_report(
+            session, worker="w", flow_id="f", flow_version="1", state="intake", now=NOW
+        )
+        ids = [
+            repo.add_photo(
+                session, report_id=report.id or 0, field_key="photo", content=c, mime="x", now=NOW
+            ).id
+            or 0
+            for c in contents
+        ]
+    with repo.transaction(engine) as session:
+        photos = repo.load_photos(session, photo_ids=[ids[2], ids[0], 999_999, ids[1]])
+    assert [p.content for p in photos] == [contents[2], contents[0], contents[1]]
+
+
+def test_applied_updates_are_forgotten_after_a_while(engine: Engine) -> None:
+    with repo.transaction(engine) as session:
+        assert repo.claim_update(session, update_id=1, now=NOW - timedelta(days=8))
+        assert repo.claim_update(session, update_id=2, now=NOW)
+    with repo.transaction(engine) as session:
+        repo.prune_updates(session, before=NOW - timedelta(days=7))
+    with repo.transaction(engine) as session:
+        assert repo.claim_update(session, update_id=1, now=NOW)  # forgotten: applies again
+        assert not repo.claim_update(session, update_id=2, now=NOW)

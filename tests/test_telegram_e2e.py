@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text as sql
 
+from storage.repository import make_engine
 from tests.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -69,14 +70,14 @@ def tap(question: dict[str, Any], n: int) -> dict[str, Any]:
 
 
 def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
-    api: FakeBotApi, tmp_path: Path
+    api: FakeBotApi, tmp_path: Path, db_url: str
 ) -> None:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": "123:TEST",
         "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{api.port}/bot",
         "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{api.port}/file/bot",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
+        "DATABASE_URL": db_url,  # an empty database: the bot migrates it at start-up
         "LOG_LEVEL": "INFO",
     }
     bot = subprocess.Popen(
@@ -105,6 +106,8 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
             _, err = bot.communicate()
     assert code == 0, err.decode()
     assert b"123:TEST" not in err  # the token never reaches the logs
-    with sqlite3.connect(tmp_path / "intake.db") as db:
-        assert db.execute("SELECT count(*) FROM answer").fetchone()[0] == 6
-        assert db.execute("SELECT count(*) FROM processed_update").fetchone()[0] == 8
+    engine = make_engine(db_url)
+    with engine.connect() as db:
+        assert db.execute(sql("SELECT count(*) FROM answer")).scalar_one() == 6
+        assert db.execute(sql("SELECT count(*) FROM processed_update")).scalar_one() == 8
+    engine.dispose()
