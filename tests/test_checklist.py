@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import Engine
 
 from bot.intake import IntakeService
 from bot.report_html import render_html
@@ -278,8 +279,8 @@ def test_the_pdf_prints_the_checklist_as_one_table_after_the_deadlines() -> None
     assert "+ Update NCMEC once the police report exists." in text
 
 
-async def test_telegram_status_shows_the_checklist(tmp_path: Path) -> None:
-    async for chat in _chat(tmp_path, FLOW):
+async def test_telegram_status_shows_the_checklist(engine: Engine) -> None:
+    async for chat in _chat(engine, FLOW):
         await chat.send("/start")
         await chat.send("/status")
         status = next(t for t in reversed(chat.api.sent()) if "CHECKLIST" in t["text"])
