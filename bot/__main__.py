@@ -10,19 +10,26 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from bot import log_safety, maintenance
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
+from bot.keys import MISSING, demo_keyring, production_keyring
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
+from storage.crypto import KeyConfigError, Keyring
 from storage.repository import create_tables, make_engine
 
 log = logging.getLogger("bot")
 
 
-def build_service(settings: Settings) -> IntakeService:
-    """Wires the flow, the database and the clock into the service."""
-    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+def build_service(settings: Settings, *, keyring: Keyring | None = None) -> IntakeService:
+    """Wires the flow, the database, the keys and the clock into the service."""
+    engine = make_engine(
+        settings.database_url,
+        synchronous=settings.sqlite_synchronous,
+        keyring=keyring or production_keyring(settings),
+    )
     create_tables(engine)
     return IntakeService(
         flow=validate_flow(FLOW),
@@ -44,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
+    maintenance.add_commands(commands)
     return parser
 
 
@@ -55,11 +63,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run" or (args.command is None and settings.token):
         return run_bot(settings, level=level)
     # The terminal is the conversation: keep routine log lines out of it.
-    logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
-    service = build_service(settings)
+    log_safety.configure(level, stream=sys.stderr, floor=logging.WARNING)
+    try:
+        # The demo makes itself a key file; with ENCRYPTION_KEYS set, those keys are used.
+        service = build_service(settings, keyring=demo_keyring(settings, notice=sys.stderr))
+    except KeyConfigError as exc:
+        sys.stderr.write(f"Encryption keys: {exc}.\n")
+        return 2
+    if args.command in maintenance.COMMANDS:
+        return maintenance.run(
+            args, engine=service.engine, retention_days=settings.retention_days, out=sys.stdout
+        )
     if args.command == "export":
         try:
-            sys.stdout.write(service.export(args.report_id, fmt=args.format))
+            actor = f"console:{_login()}"
+            sys.stdout.write(service.export(args.report_id, fmt=args.format, actor=actor))
         except ReportNotFound:
             sys.stderr.write(f"No report #{args.report_id}.\n")
             return 1
@@ -79,16 +97,17 @@ def run_bot(settings: Settings, *, level: int) -> int:
     """Runs the Telegram bot until SIGTERM or SIGINT."""
     from bot.telegram_app import UPDATES, build_application  # the console needs no Telegram
 
-    logging.basicConfig(
-        stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    # At INFO and below these log request URLs, which hold the token, and update contents.
-    for name in ("httpx", "httpcore", "telegram"):
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    log_safety.configure(level, stream=sys.stderr)
     if settings.token is None:
         sys.stderr.write("Set TELEGRAM_BOT_TOKEN to run the bot.\n")
         return 2
-    app = build_application(settings, service=build_service(settings))
+    try:
+        keyring = production_keyring(settings)
+    except KeyConfigError as exc:
+        # Never start without a usable key: nothing may be stored in plain text.
+        sys.stderr.write(f"Refusing to start: {exc}.\n{MISSING}")
+        return 2
+    app = build_application(settings, service=build_service(settings, keyring=keyring))
     webhook = settings.webhook
     log.info("bot.starting mode=%s", "webhook" if webhook else "polling")
     if webhook is None:

@@ -25,6 +25,17 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = "FULL"
     agency_timezone: str = "America/New_York"
     log_level: str = "INFO"
+    encryption_keys: SecretStr | None = None
+    encryption_derive_key: SecretStr | None = None
+    retention_days: int = 90
+    delete_sensitive_messages: bool = True
+
+    @field_validator("retention_days")
+    @classmethod
+    def _positive_days(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("RETENTION_DAYS must be at least 1")
+        return value
 
     @field_validator("agency_timezone")
     @classmethod

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.audit_events import audit_created, audit_export, audit_step
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
 from flows.schema import Answer, Choice, Flow, Kind, Status
@@ -78,7 +79,7 @@ class IntakeService:
             else:
                 interview = self._restore(session, row)
                 reply = interview.resume(now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
         return self._done(row, reply)
 
     def handle_text(
@@ -104,7 +105,7 @@ class IntakeService:
                 interview = self._restore(session, row)
                 source = self._source(row)
                 reply = interview.handle(text, now=now)
-            self._save(session, row, interview, actor=worker, source=source, now=now)
+            self._save(session, row, interview, reply, actor=worker, source=source, now=now)
             if message_id is not None and reply.event in ANSWER_EVENTS and interview.changes:
                 repo.link_message(
                     session,
@@ -137,7 +138,7 @@ class IntakeService:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             source = self._source(row)
             reply = interview.handle(", ".join(c.value for c in chosen), now=now)
-            self._save(session, row, interview, actor=worker, source=source, now=now)
+            self._save(session, row, interview, reply, actor=worker, source=source, now=now)
         label = ", ".join(c.label for c in chosen)
         return replace(self._done(row, reply), chosen=label)
 
@@ -161,7 +162,7 @@ class IntakeService:
             if not 0 <= index < len(sections) or not sections[index].lines:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             reply = interview.handle(f"edit {sections[index].lines[0].key}", now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
         return replace(self._done(row, reply), chosen=f"Edit: {sections[index].title}")
 
     def edit_answer(
@@ -178,7 +179,7 @@ class IntakeService:
                 return Outcome(0, Reply("", "edit_unlinked"))
             interview = self._restore(session, row)
             reply = interview.revise(link.key, text, now=now)
-            self._save(session, row, interview, actor=worker, source="message_edit", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="message_edit", now=now)
         return self._done(row, reply)
 
     def add_photo(
@@ -214,13 +215,14 @@ class IntakeService:
                 file_unique_id=file_unique_id,
             )
             reply = interview.add_photo(photo.id or 0, now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
         return self._done(row, reply)
 
     def report(self, report_id: int) -> Report:
         """Builds the current report of any stored report."""
         now = self.now()
-        with Session(self.engine) as session:
+        # A transaction, not a bare session: a value that fails to decrypt is audited.
+        with repo.transaction(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
@@ -230,7 +232,7 @@ class IntakeService:
     def photos(self, report_id: int) -> list[bytes]:
         """Returns the bytes of the photos a report's answers hold, in flow order."""
         now = self.now()
-        with Session(self.engine) as session:
+        with repo.transaction(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
@@ -248,9 +250,11 @@ class IntakeService:
         with repo.transaction(self.engine) as session:
             repo.prune_updates(session, before=self.now() - KEEP_UPDATES)
 
-    def export(self, report_id: int, *, fmt: str) -> str:
-        """Returns a stored report as plain text or JSON."""
+    def export(self, report_id: int, *, fmt: str, actor: str = "console") -> str:
+        """Returns a stored report as plain text or JSON, and audits the export."""
         report = self.report(report_id)
+        with repo.transaction(self.engine) as session:
+            audit_export(session, report_id=report_id, fmt=fmt, actor=actor, now=self.now())
         if fmt == "json":
             return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
         return render_text(report, now=self.now())
@@ -296,6 +300,7 @@ class IntakeService:
             now=now,
         )
         log.info("report.created report=%s", row.id)
+        audit_created(session, report_id=row.id or 0, actor=worker, now=now)
         return row
 
     def _answers(self, session: Session, row: ReportRow) -> dict[str, Answer]:
@@ -324,6 +329,7 @@ class IntakeService:
         session: Session,
         row: ReportRow,
         interview: Interview,
+        reply: Reply,
         *,
         actor: str,
         source: str,
@@ -345,6 +351,18 @@ class IntakeService:
         }
         if interview.state == "submitted" and row.submitted_at is None:
             fields["submitted_at"] = now
+        audit_step(
+            session,
+            flow=self.flow,
+            report_id=row.id or 0,
+            before=row.state,
+            after=interview.state,
+            keys=[w.key for w in writes],
+            view=reply.view if reply.report is not None else "",
+            actor=actor,
+            source=source,
+            now=now,
+        )
         repo.save_step(
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
         )

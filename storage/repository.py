@@ -67,6 +67,8 @@ def make_engine(
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows (purged reports) are overwritten, not left in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")

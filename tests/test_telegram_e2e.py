@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import sqlite3
@@ -78,6 +79,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
         "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{api.port}/file/bot",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
         "LOG_LEVEL": "INFO",
+        "ENCRYPTION_KEYS": f"t1:{base64.b64encode(os.urandom(32)).decode()}",
     }
     bot = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
