@@ -18,10 +18,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.audit_events import audit_created, audit_export, audit_step
+from flows.classification import at_least
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
-from flows.schema import Answer, Choice, Flow, Kind, Status
+from flows.schema import Answer, Choice, Flow, Kind, Level, Status
 from flows.slots import Answers, walk
+from storage import audit
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
@@ -48,6 +50,8 @@ class Outcome:
     version: int = 0
     duplicate: bool = False
     chosen: str = ""
+    # The worker's message carried an identifying or special-category answer (P2/P3) or a photo.
+    sensitive: bool = False
 
 
 class IntakeService:
@@ -114,7 +118,7 @@ class IntakeService:
                     report_id=row.id or 0,
                     key=interview.changes[0].key,
                 )
-        return self._done(row, reply)
+        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
 
     def handle_choice(
         self,
@@ -180,7 +184,7 @@ class IntakeService:
             interview = self._restore(session, row)
             reply = interview.revise(link.key, text, now=now)
             self._save(session, row, interview, reply, actor=worker, source="message_edit", now=now)
-        return self._done(row, reply)
+        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
 
     def add_photo(
         self,
@@ -211,12 +215,13 @@ class IntakeService:
                 content=content,
                 mime=mime,
                 now=now,
-                file_id=file_id,
+                # A file id fetches the photo again from Telegram with the bot token: not kept.
+                file_id=None,
                 file_unique_id=file_unique_id,
             )
             reply = interview.add_photo(photo.id or 0, now=now)
             self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
-        return self._done(row, reply)
+        return replace(self._done(row, reply), sensitive=True)
 
     def report(self, report_id: int) -> Report:
         """Builds the current report of any stored report."""
@@ -259,7 +264,27 @@ class IntakeService:
             return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
         return render_text(report, now=self.now())
 
+    def record(self, event: str, *, report_id: int, actor: str, outcome: str, reason: str) -> None:
+        """Audits an adapter-side event (e.g. a chat message that could not be deleted)."""
+        with repo.transaction(self.engine) as session:
+            audit.record(
+                session,
+                event=event,
+                at=self.now(),
+                actor=actor,
+                object_id=report_id,
+                outcome=outcome,
+                reason=reason,
+            )
+
     # -- steps -------------------------------------------------------------------------------
+    def _sensitive(self, interview: Interview) -> bool:
+        """Tells whether the step stored an answer classified P2 or P3 (identifying or special)."""
+        names = [c.key.split(".")[-1] for c in interview.changes if c.new.status is Status.ANSWERED]
+        return any(
+            at_least(self.flow.field(name), Level.P2) for name in names if self.flow.has_field(name)
+        )
+
     @staticmethod
     def _claim(session: Session, update_id: int | None, now: datetime) -> bool:
         return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
