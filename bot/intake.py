@@ -305,6 +305,17 @@ class IntakeService:
         row = repo.get_report(session, report_id=report_id, lock=True)
         if row is None or row.worker != worker or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
+            reason = "unknown_report" if row is None else "stale_version"
+            reason = "foreign_report" if row is not None and row.worker != worker else reason
+            audit.record(
+                session,
+                event="input.rejected",
+                at=now,
+                actor=worker,
+                object_id=report_id,
+                outcome="refused",
+                reason=reason,
+            )
             return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
         return row, self._restore(session, row)
 

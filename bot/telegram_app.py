@@ -258,6 +258,15 @@ async def on_tap(update: Update, context: Context) -> None:
         return
     if tap is None or (tap.kind == CONFIRM and tap.value == 0):
         await answer_query(query, "Tap one or more first." if tap else "This button has expired.")
+        if tap is None:  # data this bot never sent: forged or garbled
+            await asyncio.to_thread(
+                _runtime(context).service.record,
+                "input.rejected",
+                report_id=0,
+                actor=_worker(update),
+                outcome="refused",
+                reason="unknown_callback_data",
+            )
         return
     service, worker = _runtime(context).service, _worker(update)
     if tap.kind == "e":

@@ -122,7 +122,7 @@ async def test_a_whole_telegram_report_leaves_no_canary_in_logs_or_database(
         assert {dob, name, medical} <= deleted  # Telegram's copy of each is removed
         canaries = ["ZZCANARY-NAME-7f3a", "ZZCANARY-MED-91c2", "ZZCANARY-MED-EDITED-3c1e"]
         found = leaks(
-            canaries + ["2011-03-07", "123:TEST"], logs=logs.getvalue(), db=tmp_path / "intake.db"
+            [*canaries, "2011-03-07", "123:TEST"], logs=logs.getvalue(), db=tmp_path / "intake.db"
         )
         assert found == []
         assert "report.step" in logs.getvalue()
