@@ -7,6 +7,7 @@ so the job is idempotent, and killed half-way it simply finishes on the next run
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from storage import repository as repo
 from storage.models import Answer, AnswerChange, Photo
 
 PHOTO_BATCH = 20  # photos are large; keep their batches small
+PAUSE = 0.05  # seconds between batches, so the bot's steps get the write lock in between
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ def rotate(
     batch_size: int = 200,
     after_batch: Callable[[Rotation], None] | None = None,
     actor: str = "cli",
+    pause: float = PAUSE,
 ) -> Rotation:
     """Re-seals every row not yet under the newest key; audits the run."""
     keyring = crypto.keyring_for(engine)
@@ -51,6 +54,9 @@ def rotate(
             result.batches += 1
             if after_batch is not None:
                 after_batch(result)
+            # SQLite's busy handler polls; without a gap the next batch would win the write lock
+            # again and again while a worker's step waits.
+            time.sleep(pause)
     with repo.transaction(engine) as session:
         audit.record(
             session,

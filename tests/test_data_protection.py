@@ -145,11 +145,11 @@ def test_rotation_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> No
         raise KeyboardInterrupt  # the operator's Ctrl-C after the first batch
 
     with pytest.raises(KeyboardInterrupt):
-        rotation.rotate(both, clock=lambda: NOW, batch_size=4, after_batch=killed)
+        rotation.rotate(both, clock=lambda: NOW, batch_size=4, after_batch=killed, pause=0)
     assert rotation.pending(both) == total - 4  # the first batch of four is committed
-    done = rotation.rotate(both, clock=lambda: NOW, batch_size=4)
+    done = rotation.rotate(both, clock=lambda: NOW, batch_size=4, pause=0)
     assert done.failed == 0 and rotation.pending(both) == 0
-    again = rotation.rotate(both, clock=lambda: NOW, batch_size=4)
+    again = rotation.rotate(both, clock=lambda: NOW, batch_size=4, pause=0)
     assert again.rotated == 0  # idempotent
 
     only_new = engine_at(path, crypto.Keyring.parse(f"k2:{new}", derive=root))
