@@ -195,6 +195,11 @@ def test_purge_empties_old_closed_reports_keeps_open_ones_and_the_audit_trail(
     service = service_for(engine)
     closed = fill(service, "console:ana")
     open_one = fill(service, "console:bo", submit=False)
+    sealed = [
+        str(v[0]).encode()
+        for v in raw(engine, f"SELECT value FROM answer WHERE report_id={closed}")
+        if v[0] is not None
+    ]
     later = NOW + timedelta(days=100)
     done = retention.purge(engine, older_than=timedelta(days=90), now=later)
     assert done.report_ids == (closed,) and done.wal_truncated is True
@@ -205,6 +210,8 @@ def test_purge_empties_old_closed_reports_keeps_open_ones_and_the_audit_trail(
     assert ("report.purged", str(closed), "older_than_days=90") in events(engine)
     assert retention.purge(engine, older_than=timedelta(days=90), now=later).report_ids == ()
     assert (tmp_path / "intake.db-wal").stat().st_size == 0
+    data = (tmp_path / "intake.db").read_bytes()
+    assert sealed and not any(blob in data for blob in sealed)  # overwritten, not just unlinked
     with Session(engine) as session:
         assert audit.verify(session).ok
 
