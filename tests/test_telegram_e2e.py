@@ -109,4 +109,6 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
     assert b"123:TEST" not in err  # the token never reaches the logs
     with sqlite3.connect(tmp_path / "intake.db") as db:
         assert db.execute("SELECT count(*) FROM answer").fetchone()[0] == 6
+        values = [v for (v,) in db.execute("SELECT value FROM answer WHERE value IS NOT NULL")]
+        assert values and all(v.startswith("enc1:") for v in values)  # sealed with the env key
         assert db.execute("SELECT count(*) FROM processed_update").fetchone()[0] == 8
