@@ -128,15 +128,18 @@ def seal_value(session: Session, value: Any, *, context: str) -> str | None:
     return None if text is None else _keyring(session).seal_text(text, context=context)
 
 
-def open_value(session: Session, stored: str | None, *, context: str) -> Any:
+def open_value(session: Session, stored: str | None, *, context: str, legacy: bool = False) -> Any:
     """Decrypts and decodes a stored answer value; raises crypto.DecryptError if tampered.
 
-    Text without the cipher prefix is a value stored before encryption was enabled; it is read
-    as is, and ``keys rotate`` seals it.
+    Plain text is refused like a tampered value (anyone who can write to the database could
+    plant it), except for ``keys rotate`` (``legacy``), which seals values stored before
+    encryption was enabled.
     """
     if stored is None:
         return None
     if not stored.startswith(crypto.TEXT_PREFIX):
+        if not legacy:
+            raise crypto.DecryptError("not sealed")
         return decode(stored)
     return decode(_keyring(session).open_text(stored, context=context))
 
@@ -375,8 +378,10 @@ def load_photos(session: Session, *, photo_ids: Iterable[int]) -> list[Photo]:
     return photos
 
 
-def open_photo(session: Session, row: Photo) -> bytes:
-    """Returns a photo row's plain bytes (bytes stored before encryption are returned as is)."""
+def open_photo(session: Session, row: Photo, *, legacy: bool = False) -> bytes:
+    """Returns a photo row's plain bytes; unsealed bytes only for ``keys rotate`` (``legacy``)."""
     if row.content[:1] != crypto.VERSION:
+        if not legacy:
+            raise crypto.DecryptError("not sealed")
         return row.content
     return _keyring(session).open(row.content, context=photo_context(row.id or 0))

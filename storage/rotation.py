@@ -2,7 +2,8 @@
 
 Runs in batches, each its own short transaction, so the bot keeps answering meanwhile (a step
 waits at most one batch for the write lock). A row already under the newest key is left alone,
-so the job is idempotent, and killed half-way it simply finishes on the next run.
+so the job is idempotent, and killed half-way it simply finishes on the next run. Values stored
+before encryption was enabled are sealed too (the only place plain text is accepted).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def _reseal_text(
     if crypto.key_id(crypto.text_blob(stored)) == keyring.newest:
         return None
     return repo.seal_value(
-        session, repo.open_value(session, stored, context=context), context=context
+        session, repo.open_value(session, stored, context=context, legacy=True), context=context
     )
 
 
@@ -154,7 +155,7 @@ def _photos(
         if crypto.key_id(row.content) == keyring.newest:
             continue
         try:
-            plain = repo.open_photo(session, row)
+            plain = repo.open_photo(session, row, legacy=True)
         except crypto.DecryptError:
             result.failed += 1
             repo.decrypt_failed(session, report_id=row.report_id, what=f"photo:{row.id}")

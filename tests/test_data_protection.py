@@ -323,3 +323,23 @@ def test_the_console_demo_makes_a_private_key_file_once_and_says_so(
     assert main(["console", "--worker", "ana"]) == 0
     captured = capsys.readouterr()
     assert "created" not in captured.err and "Resumed report #1" in captured.out
+
+
+def test_plain_text_planted_in_the_database_is_hidden_until_rotation_seals_it(
+    tmp_path: Path,
+) -> None:
+    engine = engine_at(tmp_path / "intake.db", crypto.Keyring.generate())
+    service = service_for(engine)
+    report_id = fill(service, submit=False)
+    with engine.begin() as connection:
+        connection.execute(
+            sql("UPDATE answer SET value=:v WHERE key='child_name'"), {"v": '"Planted Name"'}
+        )
+        connection.execute(sql("UPDATE photo SET content=:c"), {"c": JPEG})
+    assert "Planted Name" not in service.export(report_id, fmt="text")
+    assert service.photos(report_id) == []
+    # An upgrade from before encryption: rotation seals what it finds in plain text.
+    rotation.rotate(engine, clock=lambda: NOW, pause=0)
+    assert rotation.pending(engine) == 0
+    assert "Planted Name" in service.export(report_id, fmt="text")
+    assert service.photos(report_id) == [JPEG]
