@@ -58,8 +58,9 @@ class Settings(BaseSettings):
     def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        # At least 32 random characters (AC-13): short secrets can be guessed.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{32,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 32-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @property

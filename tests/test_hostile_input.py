@@ -14,12 +14,14 @@ from typing import Any
 import httpx
 import pytest
 import tornado.httpserver
+from pydantic import ValidationError
 from pypdf import PdfReader
 from sqlalchemy import text as sql
 from telegram import Bot
 from telegram.ext._utils.webhookhandler import WebhookAppClass
 
 from bot import webhook_guard
+from bot.config import Settings
 from tests import test_telegram_app as tg
 from tests.conftest import MINI_FLOW
 
@@ -212,3 +214,9 @@ async def test_the_webhook_accepts_only_the_exact_secret(
     shown = secret.decode() if isinstance(secret, bytes) else secret
     if shown:
         assert all(shown not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("secret", ["short", "x" * 31, "has space" + "x" * 30])
+def test_a_short_or_odd_webhook_secret_is_refused_at_start_up(secret: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, webhook_url="https://example.org/hook", webhook_secret=secret)
