@@ -323,7 +323,11 @@ async def test_an_album_is_stored_whole_with_one_reply(chat: Chat) -> None:
     for unique in ("a1", "a2", "a3"):
         await chat.photo(unique, group="album-1")
     assert len(chat.api.sent()) == before  # nothing until the album is complete
-    await asyncio.sleep(0.2)
+    for _ in range(100):  # the reply comes once no photo has arrived for album_delay
+        await asyncio.sleep(0.05)
+        if len(chat.api.sent()) > before:
+            break
+    await asyncio.sleep(0.1)  # and no second reply follows
     replies = chat.api.sent()[before:]
     assert len(replies) == 1 and "Photo 3 saved" in replies[0]["text"]
     assert chat.count("photo") == 3 and len(chat.answers()["photo"]) == 3
