@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import db_cli
+from bot import db_cli, log_safety, maintenance
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
+from bot.keys import MISSING, demo_keyring, production_keyring
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
+from storage.crypto import KeyConfigError, Keyring
 from storage.instance_lock import AlreadyRunning, single_instance
 from storage.migrate import upgrade
 from storage.repository import make_engine
@@ -25,9 +27,13 @@ from storage.repository import make_engine
 log = logging.getLogger("bot")
 
 
-def build_service(settings: Settings) -> IntakeService:
-    """Wires the flow, the database and the clock into the service."""
-    engine = make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+def build_service(settings: Settings, *, keyring: Keyring | None = None) -> IntakeService:
+    """Wires the flow, the database, the keys and the clock into the service."""
+    engine = make_engine(
+        settings.database_url,
+        synchronous=settings.sqlite_synchronous,
+        keyring=keyring or production_keyring(settings),
+    )
     upgrade(engine)  # migrations to head, once per start; concurrent starts wait for each other
     return IntakeService(
         flow=validate_flow(FLOW),
@@ -51,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
     db_cli.add_parser(commands)
+    maintenance.add_commands(commands)
     return parser
 
 
@@ -72,11 +79,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(message)s")
         return db_cli.run(args, settings)
     # The terminal is the conversation: keep routine log lines out of it.
-    logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
-    service = build_service(settings)
+    log_safety.configure(level, stream=sys.stderr, floor=logging.WARNING)
+    try:
+        # The demo makes itself a key file; with ENCRYPTION_KEYS set, those keys are used.
+        service = build_service(settings, keyring=demo_keyring(settings, notice=sys.stderr))
+    except KeyConfigError as exc:
+        sys.stderr.write(f"Encryption keys: {exc}.\n")
+        return 2
+    if args.command in maintenance.COMMANDS:
+        return maintenance.run(
+            args, engine=service.engine, retention_days=settings.retention_days, out=sys.stdout
+        )
     if args.command == "export":
         try:
-            sys.stdout.write(service.export(args.report_id, fmt=args.format))
+            actor = f"console:{_login()}"
+            sys.stdout.write(service.export(args.report_id, fmt=args.format, actor=actor))
         except ReportNotFound:
             sys.stderr.write(f"No report #{args.report_id}.\n")
             return 1
@@ -96,16 +113,17 @@ def run_bot(settings: Settings, *, level: int) -> int:
     """Runs the Telegram bot until SIGTERM or SIGINT."""
     from bot.telegram_app import UPDATES, build_application  # the console needs no Telegram
 
-    logging.basicConfig(
-        stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    # At INFO and below these log request URLs, which hold the token, and update contents.
-    for name in ("httpx", "httpcore", "telegram"):
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    log_safety.configure(level, stream=sys.stderr)
     if settings.token is None:
         sys.stderr.write("Set TELEGRAM_BOT_TOKEN to run the bot.\n")
         return 2
-    service = build_service(settings)
+    try:
+        keyring = production_keyring(settings)
+    except KeyConfigError as exc:
+        # Never start without a usable key: nothing may be stored in plain text.
+        sys.stderr.write(f"Refusing to start: {exc}.\n{MISSING}")
+        return 2
+    service = build_service(settings, keyring=keyring)
     app = build_application(settings, service=service)
     webhook = settings.webhook
     log.info("bot.starting mode=%s", "webhook" if webhook else "polling")

@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     agency_timezone: str = "America/New_York"
     agency_state: str = ""
     log_level: str = "INFO"
+    encryption_keys: SecretStr | None = None
+    encryption_derive_key: SecretStr | None = None
+    retention_days: int = 90
+    delete_sensitive_messages: bool = True
+
+    @field_validator("retention_days")
+    @classmethod
+    def _positive_days(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("RETENTION_DAYS must be at least 1")
+        return value
 
     @field_validator("agency_timezone")
     @classmethod
@@ -55,8 +66,9 @@ class Settings(BaseSettings):
     def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        # At least 32 random characters (AC-13): short secrets can be guessed.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{32,256}", value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 32-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @property

@@ -17,11 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.audit_events import audit_created, audit_export, audit_step
+from flows.classification import at_least
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
-from flows.schema import Answer, Choice, Flow, Kind, Status
+from flows.schema import Answer, Choice, Flow, Kind, Level, Status
 from flows.slots import Answers, walk
+from storage import audit
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
@@ -48,6 +51,8 @@ class Outcome:
     version: int = 0
     duplicate: bool = False
     chosen: str = ""
+    # The worker's message carried an identifying or special-category answer (P2/P3) or a photo.
+    sensitive: bool = False
 
 
 class IntakeService:
@@ -86,7 +91,7 @@ class IntakeService:
             else:
                 interview = self._restore(session, row)
                 reply = interview.resume(now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
         return self._done(row, reply)
 
     def handle_text(
@@ -112,7 +117,7 @@ class IntakeService:
                 interview = self._restore(session, row)
                 source = self._source(row)
                 reply = interview.handle(text, now=now)
-            self._save(session, row, interview, actor=worker, source=source, now=now)
+            self._save(session, row, interview, reply, actor=worker, source=source, now=now)
             if message_id is not None and reply.event in ANSWER_EVENTS and interview.changes:
                 repo.link_message(
                     session,
@@ -121,7 +126,7 @@ class IntakeService:
                     report_id=row.id or 0,
                     key=interview.changes[0].key,
                 )
-        return self._done(row, reply)
+        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
 
     def handle_choice(
         self,
@@ -145,7 +150,7 @@ class IntakeService:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             source = self._source(row)
             reply = interview.handle(", ".join(c.value for c in chosen), now=now)
-            self._save(session, row, interview, actor=worker, source=source, now=now)
+            self._save(session, row, interview, reply, actor=worker, source=source, now=now)
         label = ", ".join(c.label for c in chosen)
         return replace(self._done(row, reply), chosen=label)
 
@@ -169,7 +174,7 @@ class IntakeService:
             if not 0 <= index < len(sections) or not sections[index].lines:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             reply = interview.handle(f"edit {sections[index].lines[0].key}", now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
         return replace(self._done(row, reply), chosen=f"Edit: {sections[index].title}")
 
     def edit_answer(
@@ -190,8 +195,8 @@ class IntakeService:
                 return Outcome(0, Reply("", "edit_unlinked"))
             interview = self._restore(session, row)
             reply = interview.revise(link.key, text, now=now)
-            self._save(session, row, interview, actor=worker, source="message_edit", now=now)
-        return self._done(row, reply)
+            self._save(session, row, interview, reply, actor=worker, source="message_edit", now=now)
+        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
 
     def add_photo(
         self,
@@ -222,17 +227,19 @@ class IntakeService:
                 content=content,
                 mime=mime,
                 now=now,
-                file_id=file_id,
+                # A file id fetches the photo again from Telegram with the bot token: not kept.
+                file_id=None,
                 file_unique_id=file_unique_id,
             )
             reply = interview.add_photo(photo.id or 0, now=now)
-            self._save(session, row, interview, actor=worker, source="answer", now=now)
-        return self._done(row, reply)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
+        return replace(self._done(row, reply), sensitive=True)
 
     def report(self, report_id: int) -> Report:
         """Builds the current report of any stored report."""
         now = self.now()
-        with Session(self.engine) as session:
+        # A transaction, not a bare session: a value that fails to decrypt is audited.
+        with repo.transaction(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
@@ -244,7 +251,7 @@ class IntakeService:
     def photos(self, report_id: int) -> list[bytes]:
         """Returns the bytes of the photos a report's answers hold, in flow order."""
         now = self.now()
-        with Session(self.engine) as session:
+        with repo.transaction(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
@@ -262,14 +269,36 @@ class IntakeService:
         with repo.transaction(self.engine) as session:
             repo.prune_updates(session, before=self.now() - KEEP_UPDATES)
 
-    def export(self, report_id: int, *, fmt: str) -> str:
-        """Returns a stored report as plain text or JSON."""
+    def export(self, report_id: int, *, fmt: str, actor: str = "console") -> str:
+        """Returns a stored report as plain text or JSON, and audits the export."""
         report = self.report(report_id)
+        with repo.transaction(self.engine) as session:
+            audit_export(session, report_id=report_id, fmt=fmt, actor=actor, now=self.now())
         if fmt == "json":
             return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
         return render_text(report, now=self.now())
 
+    def record(self, event: str, *, report_id: int, actor: str, outcome: str, reason: str) -> None:
+        """Audits an adapter-side event (e.g. a chat message that could not be deleted)."""
+        with repo.transaction(self.engine) as session:
+            audit.record(
+                session,
+                event=event,
+                at=self.now(),
+                actor=actor,
+                object_id=report_id,
+                outcome=outcome,
+                reason=reason,
+            )
+
     # -- steps -------------------------------------------------------------------------------
+    def _sensitive(self, interview: Interview) -> bool:
+        """Tells whether the step stored an answer classified P2 or P3 (identifying or special)."""
+        names = [c.key.split(".")[-1] for c in interview.changes if c.new.status is Status.ANSWERED]
+        return any(
+            at_least(self.flow.field(name), Level.P2) for name in names if self.flow.has_field(name)
+        )
+
     @staticmethod
     def _claim(session: Session, worker: str, update_id: int | None, now: datetime) -> bool:
         """Starts a step: serialises the worker's steps, then records the update as applied."""
@@ -292,6 +321,17 @@ class IntakeService:
         row = repo.get_report(session, report_id=report_id, lock=True)
         if row is None or row.worker != worker or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
+            reason = "unknown_report" if row is None else "stale_version"
+            reason = "foreign_report" if row is not None and row.worker != worker else reason
+            audit.record(
+                session,
+                event="input.rejected",
+                at=now,
+                actor=worker,
+                object_id=report_id,
+                outcome="refused",
+                reason=reason,
+            )
             return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
         return row, self._restore(session, row)
 
@@ -312,6 +352,7 @@ class IntakeService:
             now=now,
         )
         log.info("report.created report=%s", row.id)
+        audit_created(session, report_id=row.id or 0, actor=worker, now=now)
         return row
 
     def _answers(self, session: Session, row: ReportRow) -> dict[str, Answer]:
@@ -341,6 +382,7 @@ class IntakeService:
         session: Session,
         row: ReportRow,
         interview: Interview,
+        reply: Reply,
         *,
         actor: str,
         source: str,
@@ -362,6 +404,18 @@ class IntakeService:
         }
         if interview.state == "submitted" and row.submitted_at is None:
             fields["submitted_at"] = now
+        audit_step(
+            session,
+            flow=self.flow,
+            report_id=row.id or 0,
+            before=row.state,
+            after=interview.state,
+            keys=[w.key for w in writes],
+            view=reply.view if reply.report is not None else "",
+            actor=actor,
+            source=source,
+            now=now,
+        )
         repo.save_step(
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
         )

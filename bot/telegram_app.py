@@ -40,7 +40,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import telegram_render
+from bot import telegram_render, webhook_guard
 from bot.config import Settings
 from bot.intake import IntakeService, Outcome
 from bot.keyboards import CONFIRM, TOGGLE, parse_tap
@@ -107,6 +107,7 @@ class Runtime:
 
     service: IntakeService
     album_delay: float
+    delete_sensitive: bool = False
     refused: set[int] = field(default_factory=set)
     albums: dict[tuple[int, str], tuple[int, Outcome]] = field(default_factory=dict)
 
@@ -144,7 +145,8 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
-    app.bot_data["runtime"] = Runtime(service, album_delay)
+    app.bot_data["runtime"] = Runtime(service, album_delay, settings.delete_sensitive_messages)
+    webhook_guard.install()
     message = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, on_any), group=-1)
     app.add_handler(CallbackQueryHandler(on_tap))
@@ -226,6 +228,7 @@ async def on_text(update: Update, context: Context) -> None:
         message_id=message.message_id,
     )
     await show(context, message.chat_id, outcome)
+    await forget(context, message, outcome)
 
 
 async def on_edit(update: Update, context: Context) -> None:
@@ -242,6 +245,7 @@ async def on_edit(update: Update, context: Context) -> None:
         await context.bot.send_message(message.chat_id, UNLINKED)
         return
     await show(context, message.chat_id, outcome)
+    await forget(context, message, outcome)
 
 
 async def on_tap(update: Update, context: Context) -> None:
@@ -254,6 +258,15 @@ async def on_tap(update: Update, context: Context) -> None:
         return
     if tap is None or (tap.kind == CONFIRM and tap.value == 0):
         await answer_query(query, "Tap one or more first." if tap else "This button has expired.")
+        if tap is None:  # data this bot never sent: forged or garbled
+            await asyncio.to_thread(
+                _runtime(context).service.record,
+                "input.rejected",
+                report_id=0,
+                actor=_worker(update),
+                outcome="refused",
+                reason="unknown_callback_data",
+            )
         return
     service, worker = _runtime(context).service, _worker(update)
     if tap.kind == "e":
@@ -302,6 +315,7 @@ async def on_photo(update: Update, context: Context) -> None:
         file_unique_id=media.file_unique_id,
         update_id=update.update_id,
     )
+    await forget(context, message, outcome)
     if message.media_group_id and outcome.reply.event == "photo_added":
         _hold(context, message.chat_id, message.media_group_id, outcome)
         return
@@ -328,6 +342,35 @@ async def on_error(update: object, context: Context) -> None:
     if chat is not None and chat.type == ChatType.PRIVATE:
         with suppress(Exception):
             await context.bot.send_message(chat.id, SAVED_NOTE)
+
+
+async def forget(context: Context, message: Message, outcome: Outcome) -> None:
+    """Deletes the worker's message once the sensitive answer or photo it carried is stored.
+
+    Telegram keeps every chat message in its cloud; the database now holds the value encrypted.
+    A failed deletion (e.g. after 48 hours) is audited and logged by ids, never fatal.
+    """
+    runtime = _runtime(context)
+    if not runtime.delete_sensitive or not outcome.sensitive or outcome.duplicate:
+        return
+    try:
+        await context.bot.delete_message(message.chat_id, message.message_id)
+    except TelegramError as error:
+        log.warning(
+            "chat.delete_failed report=%s message=%s error=%s",
+            outcome.report_id,
+            message.message_id,
+            type(error).__name__,
+        )
+        worker = f"telegram:{message.from_user.id}" if message.from_user else "telegram:?"
+        await asyncio.to_thread(
+            runtime.service.record,
+            "chat.delete_failed",
+            report_id=outcome.report_id,
+            actor=worker,
+            outcome="failed",
+            reason=f"message={message.message_id} error={type(error).__name__}",
+        )
 
 
 async def show(context: Context, chat_id: int, outcome: Outcome) -> None:

@@ -54,10 +54,6 @@ _HIDDEN = frozenset(
 _JOINERS = "\u200c\u200d"
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _num(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
@@ -314,8 +310,9 @@ def _resolve(field: Field, raw: str, *, part: bool = False) -> Choice:
     if len(exact) == 1:
         return exact[0]
     if exact:
-        raise _fail(f"'{_clip(key)}' could mean {_options(exact)}; please type more of it.", field)
-    which = f"'{_clip(key, 20)}' is not one of the options. " if part else ""
+        raise _fail(f"That could mean {_options(exact)}; please type more of it.", field)
+    # What was typed is described, not echoed back (PR-11: it may be a sensitive detail).
+    which = "One of those is not one of the options. " if part else ""
     raise _fail(f"{which}Please choose one of: {_options(choices)}.", field)
 
 
@@ -375,7 +372,9 @@ def _phone(field: Field, text: str, now: datetime) -> JsonValue:
         for piece in [part] if _phone_ok(part) or "/" not in part else part.split("/"):
             piece = piece.strip()
             if not _phone_ok(piece):
-                raise _fail(f"'{_clip(piece)}' is not a complete phone number.", field)
+                alone = not numbers and _clean(text) == piece
+                which = "That" if alone else f"Number {len(numbers) + 1}"
+                raise _fail(f"{which} is not a complete phone number.", field)
             number = phonenumbers.parse(piece, "US")
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             e164 += f" ext. {number.extension}" if number.extension else ""

@@ -34,6 +34,15 @@ class Kind(StrEnum):
     PHOTO = "photo"
 
 
+class Level(StrEnum):
+    """How harmful a field's value is if disclosed (PR-01): P1 operational, P2 identifying,
+    P3 special categories (health, exploitation, custody, photos)."""
+
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
 class Status(StrEnum):
     """How a question was settled: a real answer, or an open item for the report."""
 
@@ -87,6 +96,7 @@ class Field:
     pattern: str = ""
     pattern_message: str = ""
     ncic: str = ""
+    classification: Level | None = None
 
     @property
     def title(self) -> str:

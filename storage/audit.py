@@ -2,7 +2,9 @@
 
 Rows carry event names, internal ids, outcomes and reason codes, never an answer. Each row's hash
 covers its own fields and the previous row's hash, so changing or deleting any row breaks the
-chain from that row on, and ``verify`` names the first row that no longer fits.
+chain from that row on, and ``verify`` names the first row that no longer fits. A one-row head
+table holds the count and the last hash, so deleting the newest rows (which leaves a valid but
+shorter chain) is caught too.
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ class AuditEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The end of the chain: how many rows it has and the newest row's hash. One row, id 1."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    rows: int = 0
+    hash: str = Field(default=GENESIS, max_length=64)
 
 
 def _digest(row: AuditEvent, prev_hash: str) -> str:
@@ -89,6 +101,10 @@ def record(
     )
     row.hash = _digest(row, prev_hash)
     session.add(row)
+    head = session.get(AuditHead, 1) or AuditHead(id=1, rows=0, hash=GENESIS)
+    head.rows += 1
+    head.hash = row.hash
+    session.add(head)
     session.flush()
     return row
 
@@ -111,11 +127,20 @@ def verify(session: Session) -> ChainCheck:
     """Walks the chain from the first row and reports the first changed, inserted or missing one."""
     prev_hash = GENESIS
     count = 0
+    last_id = 0
     for row in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
         count += 1
         if row.prev_hash != prev_hash:
             return ChainCheck(count, row.id, "a row before it was changed or deleted")
         if _digest(row, prev_hash) != row.hash:
             return ChainCheck(count, row.id, "the row was changed")
-        prev_hash = row.hash
+        prev_hash, last_id = row.hash, row.id or last_id
+    head = session.get(AuditHead, 1)
+    if head is None:
+        if count:
+            return ChainCheck(count, last_id + 1, "the chain head is missing")
+        return ChainCheck(count, None, None)
+    if head.rows != count or head.hash != prev_hash:
+        problem = f"the newest rows were deleted or the head changed ({head.rows} recorded)"
+        return ChainCheck(count, last_id + 1, problem)
     return ChainCheck(count, None, None)

@@ -17,6 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlmodel import SQLModel
 
 from storage.repository import make_engine
 
@@ -55,8 +56,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config = alembic_config(connection=connection)
         tables = set(inspect(connection).get_table_names())
         if "report" in tables and "alembic_version" not in tables:
-            # Built by create_tables before migrations existed: it is the baseline schema.
-            command.stamp(config, BASELINE)
+            # Built by create_tables: with every table of this version it is at head; with fewer,
+            # it predates migrations and is the baseline schema.
+            complete = set(SQLModel.metadata.tables) <= tables
+            command.stamp(config, "head" if complete else BASELINE)
         command.upgrade(config, revision)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,10 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import crypto
 from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
+
+log = logging.getLogger(__name__)
 
 # A stored answer as plain values: (status, JSON-ready value).
 StoredAnswer = tuple[str, Any]
@@ -37,12 +41,18 @@ class AnswerWrite:
     new: StoredAnswer
 
 
-def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
-    """Creates the database engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(
+    url: str, *, synchronous: str = "FULL", keyring: crypto.Keyring | None = None
+) -> Engine:
+    """Creates the database engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    ``keyring`` seals every answer and photo stored through the engine (without one, a throwaway
+    random key: nothing is ever stored in plain text, but nothing survives the process either).
+    """
     if not url.startswith("sqlite"):
         # Steps are short; a few connections per process serve every chat. Recycle before
         # server or proxy idle timeouts, ping after a failover, and fail fast when exhausted.
-        return create_engine(
+        engine = create_engine(
             url,
             pool_size=10,
             max_overflow=10,
@@ -51,6 +61,8 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": 10, "application_name": "intake-bot"},
         )
+        crypto.attach(engine, keyring or crypto.Keyring.generate("ephemeral"))
+        return engine
     memory = url in ("sqlite://", "sqlite:///:memory:")
     if not memory:
         database = url.split("///", 1)[1]
@@ -68,6 +80,8 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows (purged reports) are overwritten, not left in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -80,6 +94,7 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         # and a writer never fails half-way with "database is locked".
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    crypto.attach(engine, keyring or crypto.Keyring.generate("ephemeral"))
     return engine
 
 
@@ -101,13 +116,64 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def encode(value: Any) -> str | None:
-    """Turns an answer value into the stored text."""
+    """Turns an answer value into JSON text (sealed by ``seal_value`` before it is stored)."""
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def decode(text: str | None) -> Any:
-    """Turns stored text back into the answer value."""
+    """Turns JSON text (opened by ``open_value`` after it is read) back into the answer value."""
     return None if text is None else json.loads(text)
+
+
+def value_context(table: str, column: str, report_id: int, key: str) -> str:
+    """Returns what an answer value is bound to: its table, column, report and question."""
+    return f"{table}|{column}|{report_id}|{key}"
+
+
+def photo_context(photo_id: int) -> str:
+    """Returns what a photo's bytes are bound to: the photo row."""
+    return f"photo|content|{photo_id}"
+
+
+def seal_value(session: Session, value: Any, *, context: str) -> str | None:
+    """Encodes and encrypts an answer value for storage (None stays None: nothing to hide)."""
+    text = encode(value)
+    return None if text is None else _keyring(session).seal_text(text, context=context)
+
+
+def open_value(session: Session, stored: str | None, *, context: str, legacy: bool = False) -> Any:
+    """Decrypts and decodes a stored answer value; raises crypto.DecryptError if tampered.
+
+    Plain text is refused like a tampered value (anyone who can write to the database could
+    plant it), except for ``keys rotate`` (``legacy``), which seals values stored before
+    encryption was enabled.
+    """
+    if stored is None:
+        return None
+    if not stored.startswith(crypto.TEXT_PREFIX):
+        if not legacy:
+            raise crypto.DecryptError("not sealed")
+        return decode(stored)
+    return decode(_keyring(session).open_text(stored, context=context))
+
+
+def _keyring(session: Session) -> crypto.Keyring:
+    bind = session.get_bind()
+    return crypto.keyring_for(bind if isinstance(bind, Engine) else bind.engine)
+
+
+def decrypt_failed(session: Session, *, report_id: int, what: str) -> None:
+    """Audits a value that did not open (it is then hidden) and carries on (F16)."""
+    log.warning("crypto.decrypt_failed report=%s what=%s", report_id, what)
+    audit.record(
+        session,
+        event="crypto.decrypt_failed",
+        at=datetime.now(UTC),
+        component="storage",
+        object_id=report_id,
+        outcome="failed",
+        reason=what,
+    )
 
 
 def latest_open_report(
@@ -150,9 +216,15 @@ def add_report(
 
 
 def load_answers(session: Session, *, report_id: int) -> dict[str, StoredAnswer]:
-    """Returns every stored answer of a report, by key."""
-    rows = session.exec(select(Answer).where(Answer.report_id == report_id))
-    return {row.key: (row.status, decode(row.value)) for row in rows}
+    """Returns every stored answer of a report, by key; one that does not decrypt is left out."""
+    answers: dict[str, StoredAnswer] = {}
+    for row in session.exec(select(Answer).where(Answer.report_id == report_id)).all():
+        context = value_context("answer", "value", report_id, row.key)
+        try:
+            answers[row.key] = (row.status, open_value(session, row.value, context=context))
+        except crypto.DecryptError:
+            decrypt_failed(session, report_id=report_id, what=f"answer:{row.key}")
+    return answers
 
 
 def save_step(
@@ -166,22 +238,27 @@ def save_step(
     now: datetime,
 ) -> None:
     """Writes the step's answers with their history and the report's new state."""
+    report_id = report.id or 0
     for write in writes:
         status, value = write.new
         row = session.get(Answer, (report.id, write.key))
         if row is None:
-            row = Answer(report_id=report.id or 0, key=write.key, status=status, updated_at=now)
-        row.status, row.value, row.updated_at = status, encode(value), now
+            row = Answer(report_id=report_id, key=write.key, status=status, updated_at=now)
+        context = value_context("answer", "value", report_id, write.key)
+        row.status, row.value = status, seal_value(session, value, context=context)
+        row.updated_at = now
         session.add(row)
         old_status, old_value = write.old if write.old else (None, None)
+        old_context = value_context("answer_change", "old_value", report_id, write.key)
+        new_context = value_context("answer_change", "new_value", report_id, write.key)
         session.add(
             AnswerChange(
-                report_id=report.id or 0,
+                report_id=report_id,
                 key=write.key,
                 old_status=old_status,
-                old_value=encode(old_value),
+                old_value=seal_value(session, old_value, context=old_context),
                 new_status=status,
-                new_value=encode(value),
+                new_value=seal_value(session, value, context=new_context),
                 actor=actor,
                 source=source,
                 changed_at=now,
@@ -195,13 +272,29 @@ def save_step(
 
 
 def history(session: Session, *, report_id: int) -> list[AnswerChange]:
-    """Returns every change of a report's answers, oldest first."""
+    """Returns every change of a report's answers, oldest first, with values as JSON text.
+
+    The rows returned are detached copies holding decrypted text; a value that does not decrypt
+    is shown as None (and audited).
+    """
     query = (
         select(AnswerChange)
         .where(AnswerChange.report_id == report_id)
         .order_by(col(AnswerChange.id))
     )
-    return list(session.exec(query))
+    copies: list[AnswerChange] = []
+    for row in session.exec(query).all():
+        copy = AnswerChange.model_validate(row.model_dump())
+        for column in ("old_value", "new_value"):
+            context = value_context("answer_change", column, report_id, row.key)
+            try:
+                value = open_value(session, getattr(row, column), context=context)
+            except crypto.DecryptError:
+                decrypt_failed(session, report_id=report_id, what=f"{column}:{row.key}")
+                value = None
+            setattr(copy, column, encode(value))
+        copies.append(copy)
+    return copies
 
 
 def add_photo(
@@ -224,15 +317,20 @@ def add_photo(
         ).first()
         if existing is not None:
             return existing
+    # The row's id is part of what the bytes are bound to, so insert an empty row first; the
+    # sealed bytes replace it in the same transaction, and plain bytes never reach the database.
     photo = Photo(
         report_id=report_id,
         field_key=field_key,
         file_id=file_id,
         file_unique_id=file_unique_id,
         mime=mime,
-        content=content,
+        content=b"",
         created_at=now,
     )
+    session.add(photo)
+    session.flush()
+    photo.content = _keyring(session).seal(content, context=photo_context(photo.id or 0))
     session.add(photo)
     session.flush()
     return photo
@@ -302,7 +400,30 @@ def find_link(session: Session, *, worker: str, message_id: int) -> MessageLink 
 
 
 def load_photos(session: Session, *, photo_ids: Iterable[int]) -> list[Photo]:
-    """Returns the photos with the given ids, in the order given."""
+    """Returns the photos with the given ids, in the order given, as detached decrypted copies.
+
+    A photo whose bytes do not decrypt is left out (and audited).
+    """
     wanted = list(photo_ids)
-    rows = {p.id: p for p in session.exec(select(Photo).where(col(Photo.id).in_(wanted)))}
-    return [rows[i] for i in wanted if i in rows]
+    rows = {p.id: p for p in session.exec(select(Photo).where(col(Photo.id).in_(wanted))).all()}
+    photos: list[Photo] = []
+    for photo_id in wanted:
+        row = rows.get(photo_id)
+        if row is None:
+            continue
+        try:
+            content = open_photo(session, row)
+        except crypto.DecryptError:
+            decrypt_failed(session, report_id=row.report_id, what=f"photo:{photo_id}")
+            continue
+        photos.append(Photo.model_validate({**row.model_dump(), "content": content}))
+    return photos
+
+
+def open_photo(session: Session, row: Photo, *, legacy: bool = False) -> bytes:
+    """Returns a photo row's plain bytes; unsealed bytes only for ``keys rotate`` (``legacy``)."""
+    if row.content[:1] != crypto.VERSION:
+        if not legacy:
+            raise crypto.DecryptError("not sealed")
+        return row.content
+    return _keyring(session).open(row.content, context=photo_context(row.id or 0))

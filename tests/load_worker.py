@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from bot.intake import IntakeService, Outcome
 from storage import repository as repo
+from storage.crypto import Keyring
 from tests.conftest import MINI_FLOW, NOW, ZONE
 
 CHATS = 8
@@ -114,9 +115,14 @@ def _shown(service: IntakeService, worker: str) -> tuple[int, int]:
         return row.id or 0, row.version
 
 
+# Every process of the test seals and opens with the same key, as one deployment would.
+KEYRING = Keyring.parse("t1:HIXwy1NFsDfODiReR/xV8uUORqvEugCBNkVtz6tVBlw=")
+
+
 def service_for(url: str, clock: Callable[[], datetime] = lambda: NOW) -> IntakeService:
     """Returns a service on the shared database."""
-    return IntakeService(flow=MINI_FLOW, engine=repo.make_engine(url), clock=clock, zone=ZONE)
+    engine = repo.make_engine(url, keyring=KEYRING)
+    return IntakeService(flow=MINI_FLOW, engine=engine, clock=clock, zone=ZONE)
 
 
 def main(url: str, process: int) -> int:

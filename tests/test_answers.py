@@ -324,7 +324,7 @@ def test_choice_accepts_value_label_code_number_or_unique_prefix(text: str, stor
 def test_choice_ambiguous_prefix_lists_the_candidates() -> None:
     message = rejection(Kind.CHOICE, "bl", choices=HAIR)
     assert message == (
-        "'bl' could mean Black, Blond or strawberry or Blue; please type more of it. Example: Black"
+        "That could mean Black, Blond or strawberry or Blue; please type more of it. Example: Black"
     )
 
 
@@ -365,9 +365,10 @@ def test_multi_choice_none_picks_a_real_none_option_when_there_is_one() -> None:
     assert parse(Kind.MULTI_CHOICE, "none", choices=choices) == ["none"]
 
 
-def test_multi_choice_names_the_part_that_did_not_match() -> None:
+def test_multi_choice_says_a_part_did_not_match_without_echoing_it() -> None:
     message = rejection(Kind.MULTI_CHOICE, "brown, purple", choices=HAIR)
-    assert message.startswith("'purple' is not one of the options.")
+    assert message.startswith("One of those is not one of the options.")
+    assert "purple" not in message
     assert message.endswith("Example: Black, Blond or strawberry")
 
 
@@ -447,18 +448,18 @@ def test_phone_counts_the_same_number_twice_as_one() -> None:
 
 @pytest.mark.parametrize(
     ("text", "bad"),
-    [("555-0199", "'555-0199'"), ("312 555 0199, 12345", "'12345'"), ("call mom", "'call mom'")],
+    [("555-0199", "That"), ("312 555 0199, 12345", "Number 2"), ("call mom", "That")],
 )
-def test_phone_names_the_part_that_is_not_a_number(text: str, bad: str) -> None:
+def test_phone_says_which_number_is_incomplete_without_echoing_it(text: str, bad: str) -> None:
     message = rejection(Kind.PHONE, text, multiple=True)
     assert message == (
         f"{bad} is not a complete phone number. Example: (312) 555-0199 or +1 312 555 0199"
     )
 
 
-def test_phone_error_never_echoes_more_than_forty_characters() -> None:
+def test_phone_error_never_echoes_what_was_typed() -> None:
     message = rejection(Kind.PHONE, "9" * 30 + " the foster mother's cell phone number")
-    assert len(message.split("'")[1]) <= 40
+    assert "foster" not in message and "999" not in message
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,12 @@ def test_processes_starting_together_migrate_once_and_all_start(empty: Engine) -
     assert errors == []
     assert migrate.current(empty) == migrate.heads()
     migrate.check(empty)
+
+
+def test_a_database_with_only_the_first_tables_is_stamped_at_the_baseline(empty: Engine) -> None:
+    repo.create_tables(empty)
+    with empty.begin() as connection:
+        connection.execute(text("DROP TABLE audit_head"))  # as built before the audit head existed
+    migrate.upgrade(empty)
+    assert "audit_head" in tables(empty)
+    assert migrate.current(empty) == migrate.heads()

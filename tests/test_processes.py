@@ -19,7 +19,16 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from storage import repository as repo
-from tests.load_worker import CHATS, EDITS, SCRIPT, own_steps, play, service_for, shared_steps
+from tests.load_worker import (
+    CHATS,
+    EDITS,
+    KEYRING,
+    SCRIPT,
+    own_steps,
+    play,
+    service_for,
+    shared_steps,
+)
 from tests.load_worker import worker_of as worker
 
 pytestmark = pytest.mark.slow
@@ -116,7 +125,7 @@ def run_processes(db_url: str) -> list[list[dict[str, Any]]]:
 def test_two_processes_lose_and_repeat_no_answer(postgres_url: str) -> None:
     # PostgreSQL only: several processes is what it is for. SQLite serialises every step with
     # BEGIN IMMEDIATE; with many writer processes its polling busy handler can starve one.
-    engine = repo.make_engine(postgres_url)
+    engine = repo.make_engine(postgres_url, keyring=KEYRING)
     repo.create_tables(engine)
     expected = alone()
     tallies = run_processes(postgres_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -55,6 +56,7 @@ def test_a_second_polling_bot_exits_before_calling_telegram(
         "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{api.port}/file/bot",
         "DATABASE_URL": db_url,
         "LOG_LEVEL": "INFO",
+        "ENCRYPTION_KEYS": f"t1:{base64.b64encode(os.urandom(32)).decode()}",
     }
     command = [sys.executable, "-m", "bot", "run"]
     first = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE)

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,6 +223,13 @@ class Chat:
 
     def last_text(self) -> str:
         return str(self.api.sent()[-1]["text"])
+
+
+def file_engine(tmp_path: Path) -> Engine:
+    """A SQLite file database, for tests that read the file's bytes."""
+    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
+    repo.create_tables(engine)
+    return engine
 
 
 async def _chat(engine: Engine, flow: Flow) -> AsyncIterator[Chat]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -79,6 +80,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
         "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{api.port}/file/bot",
         "DATABASE_URL": db_url,  # an empty database: the bot migrates it at start-up
         "LOG_LEVEL": "INFO",
+        "ENCRYPTION_KEYS": f"t1:{base64.b64encode(os.urandom(32)).decode()}",
     }
     bot = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -109,5 +111,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
     engine = make_engine(db_url)
     with engine.connect() as db:
         assert db.execute(sql("SELECT count(*) FROM answer")).scalar_one() == 6
+        values = [v for (v,) in db.execute(sql("SELECT value FROM answer WHERE value IS NOT NULL"))]
+        assert values and all(v.startswith("enc1:") for v in values)  # sealed with the env key
         assert db.execute(sql("SELECT count(*) FROM processed_update")).scalar_one() == 8
     engine.dispose()
