@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import notify
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
 from flows.schema import Answer, Choice, Flow, Kind, Status
 from flows.slots import Answers, walk
+from storage import audit
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 # message later edits the answer.
 ANSWER_EVENTS = frozenset({"answered", "unknown", "skipped"})
 EXPIRED = "This button has expired. Please use the latest question."
+NOT_ALLOWED = "Not allowed."
 # Telegram re-delivers an unconfirmed update for at most a day; keep a week to be safe.
 KEEP_UPDATES = timedelta(days=7)
 
@@ -274,7 +277,20 @@ class IntakeService:
         if not self._claim(session, update_id, now):
             return DUPLICATE
         row = repo.get_report(session, report_id=report_id, lock=True)
-        if row is None or row.worker != worker or row.version != version:
+        if row is not None and row.worker != worker:
+            # A tap naming someone else's report: refuse and keep a trace (AC-07).
+            audit.record(
+                session,
+                event="authz.denied",
+                at=now,
+                actor=worker,
+                object_id=report_id,
+                outcome="denied",
+                reason="foreign_report",
+            )
+            log.info("report.tap_forbidden report=%s", report_id)
+            return Outcome(report_id, Reply("", "expired", error=NOT_ALLOWED), version)
+        if row is None or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
             return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
         return row, self._restore(session, row)
@@ -345,8 +361,25 @@ class IntakeService:
         }
         if interview.state == "submitted" and row.submitted_at is None:
             fields["submitted_at"] = now
+        before_state = row.state
+        changes_after = notify.last_change_id(session, report_id=row.id or 0)
         repo.save_step(
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
+        )
+        session.flush()
+        # Notifications and reminders commit with the answer that caused them (the outbox).
+        report = build_report(
+            self.flow, interview.answers, now=now, state=interview.state, report_id=row.id
+        )
+        notify.after_step(
+            session,
+            flow=self.flow,
+            row=row,
+            answers=interview.answers,
+            report=report,
+            before_state=before_state,
+            changes_after=changes_after,
+            now=now,
         )
 
     @staticmethod

@@ -19,6 +19,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import outbox as outbox  # registers the outbox and acknowledgement tables
+from storage import reminders as reminders  # registers the reminder table
+from storage import staff as staff  # registers the staff table
 from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).

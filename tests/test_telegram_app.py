@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy import text as sql
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
@@ -25,6 +25,7 @@ from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Flow, Kind, Section
 from storage import repository as repo
+from storage.audit import AuditEvent
 from tests.conftest import MINI_FLOW, NOW, ZONE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -381,8 +382,11 @@ async def test_a_forged_tap_on_another_workers_report_is_refused(chat: Chat) -> 
     data = chat.keyboard_message()["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     sent = len(chat.api.sent())
     await chat.tap("", data=data, user=BO)
-    assert "expired" in chat.api.sent("answerCallbackQuery")[-1]["text"]
+    assert chat.api.sent("answerCallbackQuery")[-1]["text"] == "Not allowed."
     assert chat.answers() == {} and len(chat.api.sent()) == sent
+    with Session(chat.engine) as session:
+        events = [(e.event, e.actor) for e in session.exec(select(AuditEvent))]
+    assert ("authz.denied", "telegram:222") in events  # AC-07
     await chat.tap("", data="c:1:999999:0;drop table")
     assert chat.answers() == {}
 

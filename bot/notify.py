@@ -1,0 +1,271 @@
+"""What a committed step owes supervisors and the worker: outbox rows and reminders.
+
+Called by ``IntakeService`` inside the step's transaction, so an answer and the notifications it
+causes are committed together or not at all. Rows hold ids only; ``bot.delivery`` renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from flows.report import Report
+from flows.schema import Answer, Flow
+from flows.slots import Answers
+from storage import outbox, reminders
+from storage import staff as staff_table
+from storage.models import AnswerChange
+from storage.models import Report as ReportRow
+
+CALL_READY = "call_ready"
+# Worker reminders this long before each deadline, earliest first.
+REMINDER_OFFSETS = (timedelta(hours=2), timedelta(minutes=30))
+
+
+def telegram_id(worker: str) -> int | None:
+    """Returns the Telegram user id of a ``telegram:<id>`` worker, None for console workers."""
+    kind, _, ident = worker.partition(":")
+    return int(ident) if kind == "telegram" and ident.isdigit() else None
+
+
+def last_change_id(session: Session, *, report_id: int) -> int:
+    """Returns the id of the report's latest answer change (0 when none)."""
+    query = select(func.max(AnswerChange.id)).where(AnswerChange.report_id == report_id)
+    return int(session.exec(query).one() or 0)
+
+
+def call_ready(flow: Flow, answers: Mapping[str, Answer], now: datetime) -> bool:
+    """True when the flow's call-ready milestone holds (each question settled or not applying)."""
+    view = Answers(flow, answers, now)
+    return any(
+        m.name == CALL_READY
+        and all(name in answers or not view.applies(name) for name in m.requires)
+        for m in flow.milestones
+    )
+
+
+def after_step(
+    session: Session,
+    *,
+    flow: Flow,
+    row: ReportRow,
+    answers: Mapping[str, Answer],
+    report: Report,
+    before_state: str,
+    changes_after: int,
+    now: datetime,
+) -> None:
+    """Queues the alert, summary or amendment a step caused, and re-plans the reminders."""
+    report_id = row.id or 0
+    if not outbox.queued(session, dedupe_key=f"alert:{report_id}") and call_ready(
+        flow, answers, now
+    ):
+        _to_supervisors(session, row, kind="alert", dedupe_key=f"alert:{report_id}", now=now)
+    if row.state == "submitted" and before_state != "submitted":
+        _to_supervisors(session, row, kind="summary", dedupe_key=f"summary:{report_id}", now=now)
+    elif before_state == "submitted":
+        last = last_change_id(session, report_id=report_id)
+        if last > changes_after:
+            number = outbox.next_amendment(session, report_id=report_id)
+            _to_supervisors(
+                session,
+                row,
+                kind="amendment",
+                dedupe_key=f"amendment:{report_id}:{number}",
+                now=now,
+                amendment=number,
+                change_from=changes_after + 1,
+                change_to=last,
+            )
+    plan_reminders(session, row=row, report=report, now=now)
+
+
+def supervisors_for(session: Session, report_id: int) -> tuple[list[int], int]:
+    """Returns who hears about a report now (the first on-call rank and anyone already told,
+    except those who blocked the bot) and the report's escalation level."""
+    rows = [
+        r
+        for r in outbox.for_report(session, report_id=report_id)
+        if r.kind in outbox.SUPERVISOR_KINDS
+    ]
+    blocked = {
+        r.recipient for r in rows if r.status == outbox.FAILED and r.last_error == "Forbidden"
+    }
+    tiers = staff_table.on_call_tiers(session)
+    first = [s.telegram_id for s in tiers[0]] if tiers else []
+    told = [r.recipient for r in rows]
+    level = max((r.level for r in rows), default=0)
+    return [i for i in dict.fromkeys([*first, *told]) if i not in blocked], level
+
+
+def _to_supervisors(
+    session: Session, row: ReportRow, *, kind: str, dedupe_key: str, now: datetime, **fields: object
+) -> None:
+    report_id = row.id or 0
+    recipients, level = supervisors_for(session, report_id)
+    if recipients:
+        outbox.enqueue(
+            session,
+            kind=kind,
+            report_id=report_id,
+            recipients=recipients,
+            dedupe_key=dedupe_key,
+            now=now,
+            level=level,
+            **fields,
+        )
+        return
+    worker = telegram_id(row.worker)
+    if worker is not None:
+        # No one is on call: say so now rather than let the worker believe someone was told.
+        outbox.enqueue(
+            session,
+            kind="unreached",
+            report_id=report_id,
+            recipients=[worker],
+            dedupe_key=dedupe_key,
+            now=now,
+        )
+
+
+def plan_reminders(session: Session, *, row: ReportRow, report: Report, now: datetime) -> None:
+    """Plans (or moves) each open deadline's reminders and cancels those of done deadlines."""
+    report_id = row.id or 0
+    for deadline in report.deadlines:
+        if deadline.done or row.state == "cancelled":
+            reminders.cancel(session, report_id=report_id, deadline=deadline.name, now=now)
+            continue
+        if telegram_id(row.worker) is not None:
+            for offset in REMINDER_OFFSETS:
+                reminders.plan(
+                    session,
+                    report_id=report_id,
+                    deadline=deadline.name,
+                    kind="before",
+                    offset_minutes=int(offset.total_seconds() // 60),
+                    due_at=deadline.due_at - offset,
+                    now=now,
+                )
+        reminders.plan(
+            session,
+            report_id=report_id,
+            deadline=deadline.name,
+            kind="passed",
+            offset_minutes=0,
+            due_at=deadline.due_at,
+            now=now,
+        )
+
+
+def escalations(session: Session, *, now: datetime, wait: timedelta) -> int:
+    """Re-sends unacknowledged alerts to everyone told so far plus the next on-call rank.
+
+    Returns how many reports were escalated. Each level is queued once (its dedupe key), and
+    escalation stops once every rank has been asked.
+    """
+    count = 0
+    tiers = staff_table.on_call_tiers(session)
+    for report_id in outbox.unacknowledged_reports(session):
+        rows = [
+            r
+            for r in outbox.for_report(session, report_id=report_id)
+            if r.kind in ("alert", "summary", "escalation")
+        ]
+        level = max(r.level for r in rows)
+        current = [r for r in rows if r.level == level]
+        if any(r.status == outbox.PENDING for r in current) or level + 1 >= len(tiers):
+            continue
+        since = min((r.sent_at or r.created_at) for r in current)
+        if now - since < wait:
+            continue
+        blocked = {r.recipient for r in rows if r.status == outbox.FAILED}
+        wanted = [s.telegram_id for tier in tiers[: level + 2] for s in tier]
+        outbox.enqueue(
+            session,
+            kind="escalation",
+            report_id=report_id,
+            recipients=[i for i in wanted if i not in blocked],
+            dedupe_key=f"escalation:{report_id}:{level + 1}",
+            now=now,
+            level=level + 1,
+        )
+        count += 1
+    return count
+
+
+def fallback(session: Session, failed: outbox.Notification, *, now: datetime) -> bool:
+    """Queues a blocked supervisor's message for the next one by on-call rank.
+
+    Returns False when no one is left to try under that message's dedupe key.
+    """
+    me = staff_table.get(session, failed.recipient)
+    rank = me.on_call_rank if me is not None else 0
+    have = {r.recipient for r in outbox.queued(session, dedupe_key=failed.dedupe_key)}
+    for tier in staff_table.on_call_tiers(session):
+        for member in tier:
+            if member.on_call_rank > rank and member.telegram_id not in have:
+                outbox.enqueue(
+                    session,
+                    kind=failed.kind,
+                    report_id=failed.report_id,
+                    recipients=[member.telegram_id],
+                    dedupe_key=failed.dedupe_key,
+                    now=now,
+                    level=failed.level,
+                    amendment=failed.amendment,
+                    change_from=failed.change_from,
+                    change_to=failed.change_to,
+                    ref=failed.ref,
+                )
+                return True
+    return False
+
+
+def unreachable(
+    session: Session, failed: outbox.Notification, *, worker: str, now: datetime
+) -> None:
+    """Tells the worker no supervisor was reached once every row of a message has failed."""
+    rows = outbox.queued(session, dedupe_key=failed.dedupe_key)
+    if any(r.status != outbox.FAILED for r in rows):
+        return
+    chat = telegram_id(worker)
+    if chat is not None:
+        outbox.enqueue(
+            session,
+            kind="unreached",
+            report_id=failed.report_id,
+            recipients=[chat],
+            dedupe_key=f"unreached:{failed.dedupe_key}",
+            now=now,
+        )
+
+
+def reached(session: Session, sent: outbox.Notification, *, worker: str, now: datetime) -> None:
+    """Tells the worker, once per report, which supervisor was alerted and when."""
+    chat = telegram_id(worker)
+    if chat is None or sent.kind not in ("alert", "summary", "escalation"):
+        return
+    outbox.enqueue(
+        session,
+        kind="reached",
+        report_id=sent.report_id,
+        recipients=[chat],
+        dedupe_key=f"reached:{sent.report_id}",
+        now=now,
+        subject=sent.recipient,
+        ref=str(sent.id),
+    )
+
+
+def latest_changes(
+    session: Session, *, first: int, last: int, report_id: int
+) -> list[AnswerChange]:
+    """Returns the answer changes an amendment covers, oldest first."""
+    query = select(AnswerChange).where(
+        AnswerChange.report_id == report_id,
+        col(AnswerChange.id) >= first,
+        col(AnswerChange.id) <= last,
+    )
+    return list(session.exec(query.order_by(col(AnswerChange.id))))
