@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from flows.report import Report
 from flows.schema import Answer, Flow
 from flows.slots import Answers
-from storage import outbox, reminders
+from storage import audit, outbox, reminders
 from storage import staff as staff_table
 from storage.models import AnswerChange
 from storage.models import Report as ReportRow
@@ -269,3 +269,46 @@ def latest_changes(
         col(AnswerChange.id) <= last,
     )
     return list(session.exec(query.order_by(col(AnswerChange.id))))
+
+
+def acknowledge(
+    session: Session, *, supervisor: int, report_id: int, notification_id: int, now: datetime
+) -> str:
+    """Records a supervisor's Acknowledge tap after re-checking it; returns the outcome.
+
+    ``"acknowledged"``, ``"again"`` (already done) or ``"denied"``: the button must be on a
+    message sent to this supervisor about this report, and they must still be a supervisor.
+    """
+    row = session.get(outbox.Notification, notification_id)
+    member = staff_table.active(session, supervisor)
+    if (
+        row is None
+        or row.recipient != supervisor
+        or row.report_id != report_id
+        or row.kind not in outbox.SUPERVISOR_KINDS
+        or member is None
+        or not member.has(staff_table.Role.SUPERVISOR)
+    ):
+        return "denied"
+    if not outbox.acknowledge(session, report_id=report_id, supervisor=supervisor, now=now):
+        return "again"
+    audit.record(
+        session,
+        event="report.acknowledged",
+        at=now,
+        actor=f"telegram:{supervisor}",
+        object_id=report_id,
+    )
+    report = session.get(ReportRow, report_id)
+    worker = telegram_id(report.worker) if report is not None else None
+    if worker is not None:
+        outbox.enqueue(
+            session,
+            kind="acknowledged",
+            report_id=report_id,
+            recipients=[worker],
+            dedupe_key=f"ack:{report_id}:{supervisor}",
+            now=now,
+            subject=supervisor,
+        )
+    return "acknowledged"

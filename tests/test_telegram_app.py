@@ -25,7 +25,9 @@ from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Flow, Kind, Section
 from storage import repository as repo
+from storage import staff
 from storage.audit import AuditEvent
+from storage.staff import Role
 from tests.conftest import MINI_FLOW, NOW, ZONE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -229,6 +231,9 @@ class Chat:
 async def _chat(tmp_path: Path, flow: Flow) -> AsyncIterator[Chat]:
     engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
     repo.create_tables(engine)
+    with repo.transaction(engine) as session:
+        for user in (ANA, BO):  # both may use the bot (the gate is tested in test_access.py)
+            staff.put(session, telegram_id=user["id"], role=Role.STAFF, now=NOW)
     service = IntakeService(flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE)
     api = RecordingRequest()
     settings = Settings(_env_file=None, telegram_bot_token="123:TEST")
@@ -237,7 +242,8 @@ async def _chat(tmp_path: Path, flow: Flow) -> AsyncIterator[Chat]:
         service=service,
         request=api,
         get_updates_request=RecordingRequest(),
-        album_delay=0.05,
+        album_delay=0.25,  # the gate reads the staff table first, so photos come slower
+        delivery_interval=None,  # the outbox is driven by hand in test_outbox.py
     )
     async with app:
         assert app.post_init is not None
@@ -324,7 +330,7 @@ async def test_an_album_is_stored_whole_with_one_reply(chat: Chat) -> None:
     for unique in ("a1", "a2", "a3"):
         await chat.photo(unique, group="album-1")
     assert len(chat.api.sent()) == before  # nothing until the album is complete
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.6)
     replies = chat.api.sent()[before:]
     assert len(replies) == 1 and "Photo 3 saved" in replies[0]["text"]
     assert chat.count("photo") == 3 and len(chat.answers()["photo"]) == 3

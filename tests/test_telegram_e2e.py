@@ -78,6 +78,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
         "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{api.port}/file/bot",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
         "LOG_LEVEL": "INFO",
+        "ADMIN_IDS": "111",
     }
     bot = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
