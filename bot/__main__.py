@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from bot import admin_cli
+from bot.access import Access
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
+    admin_cli.add_parser(commands)
     return parser
 
 
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The terminal is the conversation: keep routine log lines out of it.
     logging.basicConfig(stream=sys.stderr, level=max(level, logging.WARNING))
     service = build_service(settings)
+    if args.command == "staff":
+        access = Access(service.engine, service.clock)
+        return admin_cli.run(args, access, out=sys.stdout, err=sys.stderr)
     if args.command == "export":
         try:
             sys.stdout.write(service.export(args.report_id, fmt=args.format))
