@@ -7,7 +7,7 @@ The application runs over a recording fake Bot API; the outbox sender is driven 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,9 +23,8 @@ from bot.delivery import Delivery
 from bot.intake import IntakeService
 from bot.telegram_app import build_application
 from flows.schema import Deadline, Flow
-from storage import outbox, reminders
+from storage import reminders, staff
 from storage import repository as repo
-from storage import staff
 from storage.audit import AuditEvent
 from storage.outbox import Notification
 from storage.staff import Role
