@@ -54,6 +54,8 @@ class Access:
         log.info("auth.denied user=%s update=%s", telegram_id, update_type)
         if telegram_id is None:
             return False
+        if len(self._refused) > 10_000:  # a flood of ids must not grow memory without bound
+            self._refused = {k: t for k, t in self._refused.items() if now - t < REFUSAL_EVERY}
         last = self._refused.get(telegram_id)
         if last is not None and now - last < REFUSAL_EVERY:
             return False

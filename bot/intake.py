@@ -362,7 +362,10 @@ class IntakeService:
         if interview.state == "submitted" and row.submitted_at is None:
             fields["submitted_at"] = now
         before_state = row.state
-        changes_after = notify.last_change_id(session, report_id=row.id or 0)
+        # Only a submitted report's changes become an amendment; skip the query otherwise.
+        changes_after = (
+            notify.last_change_id(session, report_id=row.id or 0) if row.state == "submitted" else 0
+        )
         repo.save_step(
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
         )

@@ -59,8 +59,8 @@ def after_step(
 ) -> None:
     """Queues the alert, summary or amendment a step caused, and re-plans the reminders."""
     report_id = row.id or 0
-    if not outbox.queued(session, dedupe_key=f"alert:{report_id}") and call_ready(
-        flow, answers, now
+    if call_ready(flow, answers, now) and not outbox.queued(
+        session, dedupe_key=f"alert:{report_id}"
     ):
         _to_supervisors(session, row, kind="alert", dedupe_key=f"alert:{report_id}", now=now)
     if row.state == "submitted" and before_state != "submitted":
@@ -132,31 +132,39 @@ def _to_supervisors(
 
 def plan_reminders(session: Session, *, row: ReportRow, report: Report, now: datetime) -> None:
     """Plans (or moves) each open deadline's reminders and cancels those of done deadlines."""
+    if not report.deadlines:
+        return  # the clock has not started
     report_id = row.id or 0
+    planned = {
+        (r.deadline, r.kind, r.offset_minutes): r
+        for r in reminders.of_report(session, report_id=report_id)
+    }
     for deadline in report.deadlines:
         if deadline.done or row.state == "cancelled":
-            reminders.cancel(session, report_id=report_id, deadline=deadline.name, now=now)
+            if any(
+                k[0] == deadline.name and r.status == reminders.PENDING for k, r in planned.items()
+            ):
+                reminders.cancel(session, report_id=report_id, deadline=deadline.name, now=now)
             continue
+        wanted = [("passed", 0, deadline.due_at)]
         if telegram_id(row.worker) is not None:
-            for offset in REMINDER_OFFSETS:
-                reminders.plan(
-                    session,
-                    report_id=report_id,
-                    deadline=deadline.name,
-                    kind="before",
-                    offset_minutes=int(offset.total_seconds() // 60),
-                    due_at=deadline.due_at - offset,
-                    now=now,
-                )
-        reminders.plan(
-            session,
-            report_id=report_id,
-            deadline=deadline.name,
-            kind="passed",
-            offset_minutes=0,
-            due_at=deadline.due_at,
-            now=now,
-        )
+            wanted += [
+                ("before", int(offset.total_seconds() // 60), deadline.due_at - offset)
+                for offset in REMINDER_OFFSETS
+            ]
+        for kind, minutes, due_at in wanted:
+            have = planned.get((deadline.name, kind, minutes))
+            if have is not None and have.due_at == due_at and have.status != reminders.CANCELLED:
+                continue  # already planned for this time (most steps change no deadline)
+            reminders.plan(
+                session,
+                report_id=report_id,
+                deadline=deadline.name,
+                kind=kind,
+                offset_minutes=minutes,
+                due_at=due_at,
+                now=now,
+            )
 
 
 def escalations(session: Session, *, now: datetime, wait: timedelta) -> int:
