@@ -171,7 +171,7 @@ def escalations(session: Session, *, now: datetime, wait: timedelta) -> int:
     """Re-sends unacknowledged alerts to everyone told so far plus the next on-call rank.
 
     Returns how many reports were escalated. Each level is queued once (its dedupe key), and
-    escalation stops once every rank has been asked.
+    escalation stops after everyone asked has been reminded once more.
     """
     count = 0
     tiers = staff_table.on_call_tiers(session)
@@ -183,7 +183,8 @@ def escalations(session: Session, *, now: datetime, wait: timedelta) -> int:
         ]
         level = max(r.level for r in rows)
         current = [r for r in rows if r.level == level]
-        if any(r.status == outbox.PENDING for r in current) or level + 1 >= len(tiers):
+        # Up to the last rank, then one more re-send to everyone asked (one rank: one re-send).
+        if any(r.status == outbox.PENDING for r in current) or level >= len(tiers):
             continue
         since = min((r.sent_at or r.created_at) for r in current)
         if now - since < wait:
