@@ -16,15 +16,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import notify
@@ -138,7 +140,10 @@ class Delivery:
         except Forbidden:
             await asyncio.to_thread(self._failed, row_id, "Forbidden")
         except BadRequest:
-            await asyncio.to_thread(self._failed, row_id, "BadRequest")
+            if row.last_error == "BadRequest":  # already failed as plain text: give up
+                await asyncio.to_thread(self._failed, row_id, "BadRequest")
+            else:  # perhaps HTML Telegram could not parse: try once more as plain text
+                await asyncio.to_thread(self._retry, row_id, 0.0, "BadRequest", failure=True)
         except (NetworkError, TelegramError) as error:  # 5xx, timeouts, connection errors
             wait = min(MAX_BACKOFF, 2.0**row.failures) * (1 + 0.1 * self.jitter())
             await asyncio.to_thread(self._retry, row_id, wait, type(error).__name__, failure=True)
@@ -146,6 +151,7 @@ class Delivery:
             await asyncio.to_thread(self._sent, row_id, message_id)
 
     async def _send(self, row: Notification, message: Message) -> int:
+        plain = row.last_error == "BadRequest"
         markup = None
         if message.ack:
             button = InlineKeyboardButton(
@@ -156,7 +162,10 @@ class Delivery:
         for i, part in enumerate(message.parts):
             last = i == len(message.parts) - 1 and message.pdf is None
             sent = await self.bot.send_message(
-                row.recipient, part, reply_markup=markup if last else None
+                row.recipient,
+                _plain(part) if plain else part,
+                reply_markup=markup if last else None,
+                parse_mode=None if plain else ParseMode.HTML,
             )
             first = first or sent.message_id
         if message.pdf is not None:
@@ -215,9 +224,12 @@ class Delivery:
                 outcome="failed",
                 reason=f"{row.kind}:{error}",
             )
-            supervised = row.kind in outbox.SUPERVISOR_KINDS and report is not None
-            if supervised and report is not None and not notify.fallback(session, row, now=now):
-                notify.unreachable(session, row, worker=report.worker, now=now)
+            if row.kind in outbox.SUPERVISOR_KINDS and report is not None:
+                # Someone who blocked the bot is replaced by the next rank (F9); a message
+                # Telegram refuses as such would fail for them too.
+                blocked = error == "Forbidden"
+                if not (blocked and notify.fallback(session, row, now=now)):
+                    notify.unreachable(session, row, worker=report.worker, now=now)
         log.warning("outbox.failed row=%s kind=%s error=%s", row_id, row.kind, error)
 
     # -- rendering -----------------------------------------------------------------------------
@@ -379,6 +391,11 @@ def _shown(field: Field, status: str | None, value: Any) -> str:
     if status == "skipped" or value is None:
         return "not given"
     return format_value(field, value)
+
+
+def _plain(text: str) -> str:
+    """Returns Telegram HTML as plain text (tags dropped, entities decoded)."""
+    return unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _seconds(value: object) -> float:

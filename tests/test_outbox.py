@@ -429,3 +429,24 @@ async def test_a_done_deadline_cancels_its_reminders(
         clock.advance(days=2)
         await office.deliver()
         assert not any("Reminder" in t for t in api.texts(ANA["id"]))
+
+
+async def test_a_message_telegram_cannot_parse_is_sent_once_as_plain_text(
+    tmp_path: Path, api: FaultyApi, clock: Clock
+) -> None:
+    seed(tmp_path)
+    bad = {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities"}
+    api.faults[S1["id"]] = [bad]
+    async for office in _office(tmp_path, api, clock):
+        await say(office, *CALL_READY)
+        await office.deliver()
+        [sent] = [p for p in api.sent() if p["chat_id"] == S1["id"]]
+        assert "parse_mode" not in sent and sent["text"].startswith("🚨 MISSING CHILD — report #1")
+        assert office.rows(kind="alert")[0].status == "sent"
+    api.faults[S1["id"]] = [bad, bad]
+    async for office in _office(tmp_path, api, clock):
+        office.chat.next_id = 1000  # Telegram's update ids go on across a restart
+        await say(office, "today 09:00", "today 10:00", "no", "skip", "skip", "no", "submit")
+        await office.deliver()
+        [row] = office.rows(kind="summary")
+        assert (row.status, row.last_error) == ("failed_permanent", "BadRequest")
