@@ -175,7 +175,8 @@ def escalations(session: Session, *, now: datetime, wait: timedelta) -> int:
     """
     count = 0
     tiers = staff_table.on_call_tiers(session)
-    for report_id in outbox.unacknowledged_reports(session):
+    # A day bounds the scan; by then every rank has long been asked.
+    for report_id in outbox.unacknowledged_reports(session, since=now - timedelta(days=1)):
         rows = [
             r
             for r in outbox.for_report(session, report_id=report_id)

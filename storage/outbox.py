@@ -148,13 +148,14 @@ def acknowledgements(session: Session, *, report_id: int) -> list[Acknowledgemen
     return list(session.exec(query.order_by(col(Acknowledgement.acked_at))))
 
 
-def unacknowledged_reports(session: Session) -> list[int]:
-    """Returns the reports that reached supervisors and that no one has acknowledged yet."""
+def unacknowledged_reports(session: Session, *, since: datetime) -> list[int]:
+    """Returns the reports alerted since ``since`` that no one has acknowledged yet."""
     acked = select(Acknowledgement.report_id)
     query = (
         select(Notification.report_id)
         .where(
             col(Notification.kind).in_(("alert", "summary", "escalation")),
+            col(Notification.created_at) >= since,
             col(Notification.report_id).not_in(acked),
         )
         .distinct()
