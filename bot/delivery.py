@@ -92,6 +92,17 @@ class Delivery:
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
+    def resume(self) -> int:
+        """At start-up, makes rows a killed sender left in flight due now; returns how many.
+
+        They may have reached Telegram before the crash: this is the at-most-one duplicate.
+        """
+        with repo.transaction(self.service.engine) as session:
+            count = outbox.release(session, now=self.service.now())
+        if count:
+            log.warning("outbox.resumed_in_flight rows=%s", count)
+        return count
+
     async def run_once(self) -> int:
         """Queues due escalations and reminders, then sends every due row; returns rows tried."""
         await asyncio.to_thread(self._plan)
@@ -189,7 +200,7 @@ class Delivery:
             if row is None:
                 return
             row.next_attempt_at = now + timedelta(seconds=wait)
-            row.last_error = error
+            row.last_error, row.in_flight = error, False
             row.failures += int(failure)
             session.add(row)
         log.warning("outbox.retry row=%s error=%s wait=%.1f", row_id, error, wait)
@@ -202,6 +213,7 @@ class Delivery:
             if row is None or report is None:
                 return
             row.status, row.sent_at, row.sent_message_id = outbox.SENT, now, message_id
+            row.in_flight = False
             session.add(row)
             notify.reached(session, row, worker=report.worker, now=now)
         log.info("outbox.sent row=%s kind=%s report=%s", row_id, row.kind, row.report_id)
@@ -213,7 +225,7 @@ class Delivery:
             report = repo.get_report(session, report_id=row.report_id) if row else None
             if row is None:
                 return
-            row.status, row.last_error = outbox.FAILED, error
+            row.status, row.last_error, row.in_flight = outbox.FAILED, error, False
             session.add(row)
             audit.record(
                 session,

@@ -197,6 +197,7 @@ async def start(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if interval is None:
         return
     await delivery.bot.initialize()
+    await asyncio.to_thread(delivery.resume)
     stop = asyncio.Event()
     task = asyncio.create_task(delivery.run(stop, interval=interval), name="outbox")
     app.bot_data["delivery_stop"] = (stop, task)

@@ -40,6 +40,7 @@ class Notification(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=120)  # a deadline name, a reminder id
     attempts: int = 0
     failures: int = 0
+    in_flight: bool = False  # leased by a sender that has not recorded the outcome yet
     status: str = Field(default=PENDING, index=True, max_length=20)
     next_attempt_at: datetime = _when()
     last_error: str | None = Field(default=None, max_length=40)  # an error class, never text
@@ -121,10 +122,30 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     rows = list(session.exec(query))
     for row in rows:
         row.attempts += 1
+        row.in_flight = True
         row.next_attempt_at = lease_until
         session.add(row)
     session.flush()
     return [row.id for row in rows if row.id is not None]
+
+
+def release(session: Session, *, now: datetime) -> int:
+    """Makes rows left in flight by a crashed sender due now; returns how many.
+
+    Only safe at start-up with one active instance (AC-15): with several senders sharing the
+    table, let the lease run out instead.
+    """
+    rows = list(
+        session.exec(
+            select(Notification).where(
+                Notification.status == PENDING, col(Notification.in_flight).is_(True)
+            )
+        )
+    )
+    for row in rows:
+        row.in_flight, row.next_attempt_at = False, now
+        session.add(row)
+    return len(rows)
 
 
 def next_amendment(session: Session, *, report_id: int) -> int:

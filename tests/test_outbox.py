@@ -263,7 +263,7 @@ async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(
     async for office in _office(tmp_path, api, clock):
         await office.deliver()
         assert len(api.texts(S1["id"])) == 1  # leased: not yet
-        clock.advance(minutes=3)
+        clock.advance(minutes=3)  # another sender would wait for the lease to run out
         await office.deliver()
         await office.deliver()
         texts = api.texts(S1["id"])
@@ -450,3 +450,19 @@ async def test_a_message_telegram_cannot_parse_is_sent_once_as_plain_text(
         await office.deliver()
         [row] = office.rows(kind="summary")
         assert (row.status, row.last_error) == ("failed_permanent", "BadRequest")
+
+
+async def test_a_restarted_sender_resumes_rows_left_in_flight_at_once(
+    tmp_path: Path, api: FaultyApi, clock: Clock
+) -> None:
+    seed(tmp_path)
+    async for office in _office(tmp_path, api, clock):
+        await say(office, *CALL_READY)
+        office.delivery._sent = lambda *a: (_ for _ in ()).throw(KeyboardInterrupt())  # type: ignore[method-assign]
+        with pytest.raises(KeyboardInterrupt):
+            await office.deliver()
+    async for office in _office(tmp_path, api, clock):
+        assert office.delivery.resume() == 1
+        await office.deliver()
+        assert len(api.texts(S1["id"])) == 2 and office.rows(kind="alert")[0].status == "sent"
+        assert office.delivery.resume() == 0

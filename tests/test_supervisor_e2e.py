@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +64,7 @@ def tap(user: dict[str, Any], n: int, data: str, text: str) -> dict[str, Any]:
     }
 
 
-def test_the_supervisor_is_alerted_acknowledges_and_a_stranger_is_refused(
-    api: FakeBotApi, tmp_path: Path
-) -> None:
+def start_bot(api: FakeBotApi, tmp_path: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -76,6 +74,7 @@ def test_the_supervisor_is_alerted_acknowledges_and_a_stranger_is_refused(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
         "ADMIN_IDS": "111",
     }
+    before = len([c for c in api.calls if c[0] == "setMyCommands"])
     bot = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
@@ -83,32 +82,54 @@ def test_the_supervisor_is_alerted_acknowledges_and_a_stranger_is_refused(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    api.wait_for(
+        lambda calls: len([c for c in calls if c[0] == "setMyCommands"]) > before, timeout=20
+    )
+    return bot
+
+
+def stop_bot(bot: subprocess.Popen[bytes]) -> tuple[int, bytes]:
+    bot.send_signal(signal.SIGTERM)
     try:
-        api.wait_for(lambda calls: any(c[0] == "setMyCommands" for c in calls), timeout=20)
-        n = 1
-        api.queue("message", message(STRANGER, n, "/start"))
+        code = bot.wait(timeout=15)
+    finally:
+        bot.kill()
+        _, err = bot.communicate()
+    return code, err
+
+
+def answer_until(api: FakeBotApi, done: Callable[[], bool], first: int) -> None:
+    """Answers every question (first button's label, or "unknown") until ``done`` holds."""
+    api.queue("message", message(WORKER, first, "/start"))
+    for n in range(first + 1, first + 120):
+        if done():
+            return
+        before = len(to(api, 111))
+        api.wait_for(lambda _, b=before: len(to(api, 111)) >= b and bool(to(api, 111)))
+        last = next(
+            (p for p in reversed(to(api, 111)) if isinstance(p.get("reply_markup"), dict)),
+            None,
+        )
+        if last is not None and last is to(api, 111)[-1]:
+            label = last["reply_markup"]["inline_keyboard"][0][0]["text"]
+            api.queue("message", message(WORKER, n, label.removeprefix("✓ ")))
+        else:
+            api.queue("message", message(WORKER, n, "unknown"))
+        api.wait_for(lambda _, b=before: len(to(api, 111)) > b or done())
+    api.wait_for(lambda _: done(), timeout=10)
+
+
+def test_the_supervisor_is_alerted_acknowledges_and_a_stranger_is_refused(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    bot = start_bot(api, tmp_path)
+    try:
+        api.queue("message", message(STRANGER, 1, "/start"))
         api.wait_for(lambda _: bool(to(api, 666)))
         assert [p["text"] for p in to(api, 666)] == [REFUSAL]
         api.queue("message", message(WORKER, 2, "/staff add 301 --role supervisor --name Jo"))
         api.wait_for(lambda _: any("Saved: 301" in p["text"] for p in to(api, 111)))
-        api.queue("message", message(WORKER, 3, "/start"))
-        # Answer every question (first button, or "unknown") until the supervisor is alerted.
-        for n in range(4, 120):
-            if to(api, 301):
-                break
-            before = len(to(api, 111))
-            api.wait_for(lambda _, b=before: len(to(api, 111)) >= b and bool(to(api, 111)))
-            last = next(
-                (p for p in reversed(to(api, 111)) if isinstance(p.get("reply_markup"), dict)),
-                None,
-            )
-            if last is not None and last is to(api, 111)[-1]:
-                label = last["reply_markup"]["inline_keyboard"][0][0]["text"]
-                api.queue("message", message(WORKER, n, label.removeprefix("✓ ")))
-            else:
-                api.queue("message", message(WORKER, n, "unknown"))
-            api.wait_for(lambda _, b=before: len(to(api, 111)) > b or bool(to(api, 301)))
-        api.wait_for(lambda _: bool(to(api, 301)), timeout=10)
+        answer_until(api, lambda: bool(to(api, 301)), 3)
         assert "MISSING CHILD" in to(api, 301)[0]["text"]
         api.wait_for(lambda _: any("reply_markup" in p for p in to(api, 301)))
         alert = next(p for p in to(api, 301) if "reply_markup" in p)
@@ -117,11 +138,62 @@ def test_the_supervisor_is_alerted_acknowledges_and_a_stranger_is_refused(
         api.queue("callback_query", tap(SUPERVISOR, 500, data, alert["text"]))
         api.wait_for(lambda _: any("acknowledged at" in p["text"] for p in to(api, 111)))
     finally:
-        bot.send_signal(signal.SIGTERM)
-        try:
-            code = bot.wait(timeout=15)
-        finally:
-            bot.kill()
-            _, err = bot.communicate()
+        code, err = stop_bot(bot)
     assert code == 0, err.decode()[-3000:]
     assert b"123:TEST" not in err
+
+
+class DroppingApi(FakeBotApi):
+    """Drops the connection on every send to the supervisor while ``down`` is set."""
+
+    down = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.server.handle_error = lambda *_: None  # type: ignore[method-assign]  # expected drops
+
+    def call(self, method: str, params: dict[str, Any]) -> object:
+        if self.down and method.startswith("send") and int(params.get("chat_id", 0)) == 301:
+            with self.changed:
+                self.calls.append((f"{method}!", params))
+                self.changed.notify_all()
+            raise ConnectionAbortedError("dropped")  # the client sees a network error
+        return super().call(method, params)
+
+
+def test_killing_the_bot_while_telegram_fails_loses_no_alert(tmp_path: Path) -> None:
+    api = DroppingApi()
+    api.start()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bot", "staff", "add", "301", "--role", "supervisor"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        bot = start_bot(api, tmp_path)
+        try:
+            answer_until(api, lambda: bool(api.sent("sendMessage!")), 1)
+        finally:
+            bot.kill()  # SIGKILL while the alert is failing
+            bot.communicate()
+        assert not to(api, 301)
+        api.down = False
+        bot = start_bot(api, tmp_path)
+        try:
+            api.wait_for(lambda _: any("MISSING CHILD" in p["text"] for p in to(api, 301)))
+            api.wait_for(lambda _: any("was alerted" in p["text"] for p in to(api, 111)))
+            time.sleep(2)  # two more passes of the sender: nothing is sent again
+        finally:
+            code, err = stop_bot(bot)
+        assert code == 0, err.decode()[-3000:]
+        alerts = [p for p in to(api, 301) if "MISSING CHILD" in p["text"].split("\n")[0]]
+        assert len(alerts) == 1
+    finally:
+        api.stop()
