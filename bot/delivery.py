@@ -3,7 +3,8 @@
 Delivery is at-least-once with the mark AFTER the send: a row is leased (attempts + 1,
 ``next_attempt_at`` pushed past the lease) in one short transaction, sent, then marked sent in
 another. A crash between Telegram accepting a message and the mark means the row is sent again
-once the lease runs out: at most one duplicate, carrying the same report number. Marking before
+(at start-up, ``resume`` makes rows left in flight due at once; another live sender would wait
+for the lease to run out): at most one duplicate, carrying the same report number. Marking before
 the send would instead risk losing an alert for a missing child, which is worse than a repeat;
 Telegram offers no idempotency key that would let us have neither.
 
