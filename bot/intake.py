@@ -371,15 +371,15 @@ class IntakeService:
         )
         session.flush()
         # Notifications and reminders commit with the answer that caused them (the outbox).
-        report = build_report(
-            self.flow, interview.answers, now=now, state=interview.state, report_id=row.id
-        )
         notify.after_step(
             session,
             flow=self.flow,
             row=row,
             answers=interview.answers,
-            report=report,
+            report=lambda: build_report(
+                self.flow, interview.answers, now=now, state=interview.state, report_id=row.id
+            ),
+            changed={change.key for change in interview.changes},
             before_state=before_state,
             changes_after=changes_after,
             now=now,

@@ -6,7 +6,7 @@ causes are committed together or not at all. Rows hold ids only; ``bot.delivery`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -52,15 +52,23 @@ def after_step(
     flow: Flow,
     row: ReportRow,
     answers: Mapping[str, Answer],
-    report: Report,
+    report: Callable[[], Report],
+    changed: set[str],
     before_state: str,
     changes_after: int,
     now: datetime,
 ) -> None:
-    """Queues the alert, summary or amendment a step caused, and re-plans the reminders."""
+    """Queues the alert, summary or amendment a step caused, and re-plans the reminders.
+
+    ``changed`` holds the keys the step changed. ``report`` builds the report only when a
+    deadline may have moved: its clock, a done answer or the report's state changed. Reminders
+    are checked against the report again when they fire, so nothing stale is ever sent.
+    """
     report_id = row.id or 0
-    if call_ready(flow, answers, now) and not outbox.queued(
-        session, dedupe_key=f"alert:{report_id}"
+    if (
+        changed
+        and call_ready(flow, answers, now)
+        and not outbox.queued(session, dedupe_key=f"alert:{report_id}")
     ):
         _to_supervisors(session, row, kind="alert", dedupe_key=f"alert:{report_id}", now=now)
     if row.state == "submitted" and before_state != "submitted":
@@ -79,7 +87,9 @@ def after_step(
                 change_from=changes_after + 1,
                 change_to=last,
             )
-    plan_reminders(session, row=row, report=report, now=now)
+    watched = {flow.clock_field, *(d.done_field for d in flow.deadlines)}
+    if flow.deadlines and (changed & watched or row.state != before_state):
+        plan_reminders(session, row=row, report=report(), now=now)
 
 
 def supervisors_for(session: Session, report_id: int) -> tuple[list[int], int]:
