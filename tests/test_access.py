@@ -194,3 +194,31 @@ def test_admin_ids_must_be_numeric() -> None:
     assert Settings(_env_file=None, admin_ids="1, 22").admins == (1, 22)
     with pytest.raises(ValueError, match="numeric"):
         Settings(_env_file=None, admin_ids="@boss")
+
+
+async def test_messages_sent_as_a_channel_or_via_a_bot_are_refused(chat: Chat) -> None:
+    base = {"message_id": 5, "date": 0, "chat": {"id": 111, "type": "private"}, "from": ANA}
+    channel = {"id": -100500, "type": "channel", "title": "News"}
+    inline_bot = {"id": 77, "is_bot": True, "first_name": "Inline"}
+    await chat.feed(
+        {"update_id": 700, "message": {**base, "text": "/start", "sender_chat": channel}}
+    )
+    await chat.feed(
+        {"update_id": 701, "message": {**base, "text": "/start", "via_bot": inline_bot}}
+    )
+    assert stored(chat) == NOTHING
+    assert [a[0] for a in audit_rows(chat)].count("auth.denied") == 2
+
+
+async def test_a_removed_supervisor_is_no_longer_on_call(chat: Chat) -> None:
+    access: Access = chat.app.bot_data["access"]
+    access.add(301, Role.SUPERVISOR, actor="test", name="J. Smith")
+    access.add(302, Role.SUPERVISOR, actor="test", rank=2)
+    with Session(chat.engine) as session:
+        assert [[s.telegram_id for s in tier] for tier in staff.on_call_tiers(session)] == [
+            [301],
+            [302],
+        ]
+    access.remove(301, actor="test")
+    with Session(chat.engine) as session:
+        assert [[s.telegram_id for s in tier] for tier in staff.on_call_tiers(session)] == [[302]]
