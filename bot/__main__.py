@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import db_cli, log_safety, maintenance
+from bot import admin_cli, db_cli, log_safety, maintenance
+from bot.access import Access
 from bot.config import Settings
 from bot.console import run_console
 from bot.intake import IntakeService, ReportNotFound
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("text", "json"), default="text")
     db_cli.add_parser(commands)
     maintenance.add_commands(commands)
+    admin_cli.add_parser(commands)
     return parser
 
 
@@ -90,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return maintenance.run(
             args, engine=service.engine, retention_days=settings.retention_days, out=sys.stdout
         )
+    if args.command == "staff":
+        access = Access(service.engine, service.clock)
+        return admin_cli.run(args, access, out=sys.stdout, err=sys.stderr)
     if args.command == "export":
         try:
             actor = f"console:{_login()}"

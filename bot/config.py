@@ -40,6 +40,24 @@ class Settings(BaseSettings):
             raise ValueError("RETENTION_DAYS must be at least 1")
         return value
 
+    admin_ids: str = ""
+    supervisor_summary: str = "full"
+    supervisor_ack_minutes: float = 15
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _numeric_ids(cls, value: str) -> str:
+        if not all(part.strip().isdigit() for part in value.split(",") if part.strip()):
+            raise ValueError("ADMIN_IDS must be numeric Telegram user ids, comma separated")
+        return value
+
+    @field_validator("supervisor_summary")
+    @classmethod
+    def _summary_mode(cls, value: str) -> str:
+        if value.lower() not in ("full", "minimal"):
+            raise ValueError("SUPERVISOR_SUMMARY must be full or minimal")
+        return value.lower()
+
     @field_validator("agency_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -70,6 +88,11 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{32,256}", value.get_secret_value()):
             raise ValueError("WEBHOOK_SECRET must be 32-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @property
+    def admins(self) -> tuple[int, ...]:
+        """Returns the Telegram user ids seeded as admins at start-up."""
+        return tuple(int(part) for part in self.admin_ids.split(",") if part.strip())
 
     @property
     def zone(self) -> ZoneInfo:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import notify
 from bot.audit_events import audit_created, audit_export, audit_step
 from flows.classification import at_least
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 # message later edits the answer.
 ANSWER_EVENTS = frozenset({"answered", "unknown", "skipped"})
 EXPIRED = "This button has expired. Please use the latest question."
+NOT_ALLOWED = "Not allowed."
 # Telegram re-delivers an unconfirmed update for at most a day; keep a week to be safe.
 KEEP_UPDATES = timedelta(days=7)
 
@@ -244,8 +246,15 @@ class IntakeService:
             if row is None:
                 raise ReportNotFound(report_id)
             answers = self._answers(session, row)
+            facts = notify.facts(session, report_id=row.id or 0, zone=self.zone)
         return build_report(
-            self.flow, answers, now=now, state=row.state, report_id=row.id, profile=self.profile
+            self.flow,
+            answers,
+            now=now,
+            state=row.state,
+            report_id=row.id,
+            profile=self.profile,
+            facts=facts,
         )
 
     def photos(self, report_id: int) -> list[bytes]:
@@ -319,7 +328,20 @@ class IntakeService:
         if not self._claim(session, worker, update_id, now):
             return DUPLICATE
         row = repo.get_report(session, report_id=report_id, lock=True)
-        if row is None or row.worker != worker or row.version != version:
+        if row is not None and row.worker != worker:
+            # A tap naming someone else's report: refuse and keep a trace (AC-07).
+            audit.record(
+                session,
+                event="authz.denied",
+                at=now,
+                actor=worker,
+                object_id=report_id,
+                outcome="denied",
+                reason="foreign_report",
+            )
+            log.info("report.tap_forbidden report=%s", report_id)
+            return Outcome(report_id, Reply("", "expired", error=NOT_ALLOWED), version)
+        if row is None or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
             reason = "unknown_report" if row is None else "stale_version"
             reason = "foreign_report" if row is not None and row.worker != worker else reason
@@ -369,6 +391,7 @@ class IntakeService:
             failures=row.failures,
             report_id=row.id,
             profile=self.profile,
+            facts=notify.facts(session, report_id=row.id or 0, zone=self.zone),
         )
 
     @staticmethod
@@ -404,6 +427,11 @@ class IntakeService:
         }
         if interview.state == "submitted" and row.submitted_at is None:
             fields["submitted_at"] = now
+        before_state = row.state
+        # Only a submitted report's changes become an amendment; skip the query otherwise.
+        changes_after = (
+            notify.last_change_id(session, report_id=row.id or 0) if row.state == "submitted" else 0
+        )
         audit_step(
             session,
             flow=self.flow,
@@ -418,6 +446,26 @@ class IntakeService:
         )
         repo.save_step(
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
+        )
+        session.flush()
+        # Notifications and reminders commit with the answer that caused them (the outbox).
+        notify.after_step(
+            session,
+            flow=self.flow,
+            row=row,
+            answers=interview.answers,
+            report=lambda: build_report(
+                self.flow,
+                interview.answers,
+                now=now,
+                state=interview.state,
+                report_id=row.id,
+                profile=self.profile,
+            ),
+            changed={change.key for change in interview.changes},
+            before_state=before_state,
+            changes_after=changes_after,
+            now=now,
         )
 
     @staticmethod

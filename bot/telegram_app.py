@@ -40,7 +40,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import telegram_render, webhook_guard
+from bot import supervisors, telegram_render, webhook_guard
 from bot.config import Settings
 from bot.intake import IntakeService, Outcome
 from bot.keyboards import CONFIRM, TOGGLE, parse_tap
@@ -119,6 +119,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     album_delay: float = ALBUM_DELAY,
+    delivery_interval: float | None = 1.0,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """Builds the bot: settings' URLs, HTML and protected content by default, every handler."""
     if settings.token is None:
@@ -139,6 +140,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatProcessor())
         .post_init(_post_init)
+        .post_stop(supervisors.stop)
     )
     if request is not None:
         builder = builder.request(request)
@@ -147,6 +149,9 @@ def build_application(
     app = builder.build()
     app.bot_data["runtime"] = Runtime(service, album_delay, settings.delete_sensitive_messages)
     webhook_guard.install()
+    supervisors.install(
+        app, settings, service, request=request, delivery_interval=delivery_interval
+    )
     message = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, on_any), group=-1)
     app.add_handler(CallbackQueryHandler(on_tap))
@@ -183,10 +188,11 @@ def _message(update: Update) -> Message:
 
 # -- handlers --------------------------------------------------------------------------------
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Registers the command menu and forgets week-old update ids."""
+    """Registers the command menu, forgets week-old update ids and starts the outbox sender."""
     await app.bot.set_my_commands(COMMANDS)
     runtime = cast(Runtime, app.bot_data["runtime"])
     await asyncio.to_thread(runtime.service.forget_old_updates)
+    await supervisors.start(app)
 
 
 async def on_any(update: Update, context: Context) -> None:

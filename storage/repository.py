@@ -24,6 +24,9 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
 from storage import crypto
+from storage import outbox as outbox  # registers the outbox and acknowledgement tables
+from storage import reminders as reminders  # registers the reminder table
+from storage import staff as staff  # registers the staff table
 from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 log = logging.getLogger(__name__)
@@ -271,17 +274,20 @@ def save_step(
     session.add(report)
 
 
-def history(session: Session, *, report_id: int) -> list[AnswerChange]:
-    """Returns every change of a report's answers, oldest first, with values as JSON text.
+def history(
+    session: Session, *, report_id: int, first: int | None = None, last: int | None = None
+) -> list[AnswerChange]:
+    """Returns a report's answer changes (all, or ids first..last), oldest first, as JSON text.
 
     The rows returned are detached copies holding decrypted text; a value that does not decrypt
     is shown as None (and audited).
     """
-    query = (
-        select(AnswerChange)
-        .where(AnswerChange.report_id == report_id)
-        .order_by(col(AnswerChange.id))
-    )
+    query = select(AnswerChange).where(AnswerChange.report_id == report_id)
+    if first is not None:
+        query = query.where(col(AnswerChange.id) >= first)
+    if last is not None:
+        query = query.where(col(AnswerChange.id) <= last)
+    query = query.order_by(col(AnswerChange.id))
     copies: list[AnswerChange] = []
     for row in session.exec(query).all():
         copy = AnswerChange.model_validate(row.model_dump())

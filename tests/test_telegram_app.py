@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy import text as sql
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
@@ -25,6 +25,9 @@ from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Flow, Kind, Section
 from storage import repository as repo
+from storage import staff
+from storage.audit import AuditEvent
+from storage.staff import Role
 from tests.conftest import MINI_FLOW, NOW, ZONE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -233,6 +236,9 @@ def file_engine(tmp_path: Path) -> Engine:
 
 
 async def _chat(engine: Engine, flow: Flow) -> AsyncIterator[Chat]:
+    with repo.transaction(engine) as session:
+        for user in (ANA, BO):  # both may use the bot (the gate is tested in test_access.py)
+            staff.put(session, telegram_id=user["id"], role=Role.STAFF, now=NOW)
     service = IntakeService(flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE)
     api = RecordingRequest()
     settings = Settings(_env_file=None, telegram_bot_token="123:TEST")
@@ -241,7 +247,8 @@ async def _chat(engine: Engine, flow: Flow) -> AsyncIterator[Chat]:
         service=service,
         request=api,
         get_updates_request=RecordingRequest(),
-        album_delay=0.05,
+        album_delay=0.25,  # the gate reads the staff table first, so photos come slower
+        delivery_interval=None,  # the outbox is driven by hand in test_outbox.py
     )
     async with app:
         assert app.post_init is not None
@@ -392,8 +399,11 @@ async def test_a_forged_tap_on_another_workers_report_is_refused(chat: Chat) -> 
     data = chat.keyboard_message()["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     sent = len(chat.api.sent())
     await chat.tap("", data=data, user=BO)
-    assert "expired" in chat.api.sent("answerCallbackQuery")[-1]["text"]
+    assert chat.api.sent("answerCallbackQuery")[-1]["text"] == "Not allowed."
     assert chat.answers() == {} and len(chat.api.sent()) == sent
+    with Session(chat.engine) as session:
+        events = [(e.event, e.actor) for e in session.exec(select(AuditEvent))]
+    assert ("authz.denied", "telegram:222") in events  # AC-07
     await chat.tap("", data="c:1:999999:0;drop table")
     assert chat.answers() == {}
 

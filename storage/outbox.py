@@ -1,0 +1,184 @@
+"""The outbox: notifications to send, written in the same transaction as the step that caused them.
+
+A row holds ids and counters only, never rendered text or an answer: the sender renders each
+message from the database when it sends it. ``(dedupe_key, recipient)`` is unique, so one event
+is queued at most once per person however often the step that causes it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, UniqueConstraint, func
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage.models import _when
+
+PENDING, SENT, FAILED = "pending", "sent", "failed_permanent"
+# Kinds that go to supervisors and carry the Acknowledge button.
+SUPERVISOR_KINDS = ("alert", "summary", "amendment", "escalation", "deadline_passed")
+
+
+class Notification(SQLModel, table=True):
+    """One message to one recipient, and how far its delivery got."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("dedupe_key", "recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
+    recipient: int = Field(sa_column=Column(BigInteger, nullable=False))
+    dedupe_key: str = Field(max_length=120)
+    # Escalation level: 0 for the first on-call tier, n after n escalations.
+    level: int = 0
+    amendment: int | None = None
+    change_from: int | None = None  # answer_change ids covered by an amendment
+    change_to: int | None = None
+    subject: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    ref: str | None = Field(default=None, max_length=120)  # a deadline name, a reminder id
+    attempts: int = 0
+    failures: int = 0
+    in_flight: bool = False  # leased by a sender that has not recorded the outcome yet
+    status: str = Field(default=PENDING, index=True, max_length=20)
+    next_attempt_at: datetime = _when()
+    last_error: str | None = Field(default=None, max_length=40)  # an error class, never text
+    sent_message_id: int | None = None
+    created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A supervisor's acknowledgement of a report: who and when."""
+
+    __tablename__ = "report_ack"
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE")
+    supervisor: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    acked_at: datetime = _when()
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    report_id: int,
+    recipients: Sequence[int],
+    dedupe_key: str,
+    now: datetime,
+    **fields: object,
+) -> list[Notification]:
+    """Queues one notification per recipient not already queued under ``dedupe_key``."""
+    have = set(
+        session.exec(
+            select(Notification.recipient).where(Notification.dedupe_key == dedupe_key)
+        ).all()
+    )
+    rows = []
+    for recipient in dict.fromkeys(recipients):
+        if recipient in have:
+            continue
+        row = Notification(
+            kind=kind,
+            report_id=report_id,
+            recipient=recipient,
+            dedupe_key=dedupe_key,
+            next_attempt_at=now,
+            created_at=now,
+            **fields,  # type: ignore[arg-type]
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def queued(session: Session, *, dedupe_key: str) -> list[Notification]:
+    """Returns every row queued under a dedupe key."""
+    query = select(Notification).where(Notification.dedupe_key == dedupe_key)
+    return list(session.exec(query.order_by(col(Notification.id))))
+
+
+def for_report(session: Session, *, report_id: int) -> list[Notification]:
+    """Returns every row of a report, oldest first."""
+    query = select(Notification).where(Notification.report_id == report_id)
+    return list(session.exec(query.order_by(col(Notification.id))))
+
+
+def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: int) -> list[int]:
+    """Leases up to ``limit`` due rows to this sender and returns their ids.
+
+    The lease moves ``next_attempt_at`` forward, so another sender (or this one after a crash)
+    takes the row again only once the lease has run out.
+    """
+    query = (
+        select(Notification)
+        .where(Notification.status == PENDING, col(Notification.next_attempt_at) <= now)
+        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.exec(query))
+    for row in rows:
+        row.attempts += 1
+        row.in_flight = True
+        row.next_attempt_at = lease_until
+        session.add(row)
+    session.flush()
+    return [row.id for row in rows if row.id is not None]
+
+
+def release(session: Session, *, now: datetime) -> int:
+    """Makes rows left in flight by a crashed sender due now; returns how many.
+
+    Only safe at start-up with one active instance (AC-15): with several senders sharing the
+    table, let the lease run out instead.
+    """
+    rows = list(
+        session.exec(
+            select(Notification).where(
+                Notification.status == PENDING, col(Notification.in_flight).is_(True)
+            )
+        )
+    )
+    for row in rows:
+        row.in_flight, row.next_attempt_at = False, now
+        session.add(row)
+    return len(rows)
+
+
+def next_amendment(session: Session, *, report_id: int) -> int:
+    """Returns the number the report's next amendment gets (the first is 1)."""
+    query = select(func.max(Notification.amendment)).where(Notification.report_id == report_id)
+    return int(session.exec(query).one() or 0) + 1
+
+
+def acknowledge(session: Session, *, report_id: int, supervisor: int, now: datetime) -> bool:
+    """Records an acknowledgement; False when this supervisor had acknowledged already."""
+    if session.get(Acknowledgement, (report_id, supervisor)) is not None:
+        return False
+    session.add(Acknowledgement(report_id=report_id, supervisor=supervisor, acked_at=now))
+    session.flush()
+    return True
+
+
+def acknowledgements(session: Session, *, report_id: int) -> list[Acknowledgement]:
+    """Returns the report's acknowledgements, earliest first."""
+    query = select(Acknowledgement).where(Acknowledgement.report_id == report_id)
+    return list(session.exec(query.order_by(col(Acknowledgement.acked_at))))
+
+
+def unacknowledged_reports(session: Session, *, since: datetime) -> list[int]:
+    """Returns the reports alerted since ``since`` that no one has acknowledged yet."""
+    acked = select(Acknowledgement.report_id)
+    query = (
+        select(Notification.report_id)
+        .where(
+            col(Notification.kind).in_(("alert", "summary", "escalation")),
+            col(Notification.created_at) >= since,
+            col(Notification.report_id).not_in(acked),
+        )
+        .distinct()
+    )
+    return list(session.exec(query))
