@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import logging
+import secrets
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.config import Settings
@@ -29,7 +32,25 @@ def build_service(settings: Settings) -> IntakeService:
         engine=engine,
         clock=lambda: datetime.now(UTC),
         zone=settings.zone,
+        match_key=match_key(settings),
+        long_term_days=settings.long_term_days,
     )
+
+
+def match_key(settings: Settings) -> bytes:
+    """Derives the child-matching HMAC key from CHILD_MATCH_KEY (or a local key file)."""
+    if settings.child_match_key is not None and settings.child_match_key.get_secret_value():
+        secret = settings.child_match_key.get_secret_value().encode()
+    elif settings.database_url.startswith("sqlite:///"):
+        path = Path(settings.database_url.split("///", 1)[1]).with_name("child-match.key")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(secrets.token_bytes(32))
+            path.chmod(0o600)
+        secret = path.read_bytes()
+    else:
+        raise SystemExit("Set CHILD_MATCH_KEY to match children across episodes.")
+    return hashlib.sha256(b"missing-child-intake/child-match|" + secret).digest()
 
 
 def _parser() -> argparse.ArgumentParser:

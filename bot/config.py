@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = "FULL"
     agency_timezone: str = "America/New_York"
     log_level: str = "INFO"
+    # The secret children are matched under (HMAC of case number, name + birth date); unset,
+    # a random one is kept in a file beside the SQLite database.
+    child_match_key: SecretStr | None = None
+    long_term_days: int = 30
 
     @field_validator("agency_timezone")
     @classmethod

@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.episodes import RUNNING, DueItem, Episodes, Notification
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
 from flows.schema import Answer, Choice, Flow, Kind, Status
 from flows.slots import Answers, walk
+from storage import children as kids
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
@@ -47,18 +49,27 @@ class Outcome:
     version: int = 0
     duplicate: bool = False
     chosen: str = ""
+    notifications: tuple[Notification, ...] = ()
 
 
 class IntakeService:
     """Runs the intake conversation for any number of workers over one database."""
 
     def __init__(
-        self, *, flow: Flow, engine: Engine, clock: Callable[[], datetime], zone: ZoneInfo
+        self,
+        *,
+        flow: Flow,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        zone: ZoneInfo,
+        match_key: bytes,
+        long_term_days: int = 30,
     ) -> None:
         self.flow = flow
         self.engine = engine
         self.clock = clock
         self.zone = zone
+        self.episodes = Episodes(flow=flow, match_key=match_key, long_term_days=long_term_days)
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -104,6 +115,7 @@ class IntakeService:
                 interview = self._restore(session, row)
                 source = self._source(row)
                 reply = interview.handle(text, now=now)
+            reply, sent = self._episode_step(session, row, interview, reply, worker, now)
             self._save(session, row, interview, actor=worker, source=source, now=now)
             if message_id is not None and reply.event in ANSWER_EVENTS and interview.changes:
                 repo.link_message(
@@ -113,7 +125,7 @@ class IntakeService:
                     report_id=row.id or 0,
                     key=interview.changes[0].key,
                 )
-        return self._done(row, reply)
+        return replace(self._done(row, reply), notifications=sent)
 
     def handle_choice(
         self,
@@ -137,9 +149,10 @@ class IntakeService:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             source = self._source(row)
             reply = interview.handle(", ".join(c.value for c in chosen), now=now)
+            reply, sent = self._episode_step(session, row, interview, reply, worker, now)
             self._save(session, row, interview, actor=worker, source=source, now=now)
         label = ", ".join(c.label for c in chosen)
-        return replace(self._done(row, reply), chosen=label)
+        return replace(self._done(row, reply), chosen=label, notifications=sent)
 
     def edit_section(
         self,
@@ -218,14 +231,95 @@ class IntakeService:
         return self._done(row, reply)
 
     def report(self, report_id: int) -> Report:
-        """Builds the current report of any stored report."""
+        """Builds the current report of any stored report, with its episode's open duties."""
         now = self.now()
         with Session(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
             answers = self._answers(session, row)
-        return build_report(self.flow, answers, now=now, state=row.state, report_id=row.id)
+            report = build_report(
+                self.episodes.flow_of(row),
+                answers,
+                now=now,
+                state=row.state,
+                report_id=row.id,
+                facts=self.episodes.facts(session, row, answers, now=now),
+            )
+            return self.episodes.extend(session, row, report, now=now)
+
+    def found(
+        self,
+        worker: str,
+        report_id: int | None = None,
+        *,
+        any_worker: bool = False,
+        update_id: int | None = None,
+    ) -> Outcome:
+        """Starts (or resumes) the recovery record of an open or submitted episode."""
+        now = self.now()
+        with repo.transaction(self.engine) as session:
+            if not self._claim(session, update_id, now):
+                return DUPLICATE
+            if report_id is None:
+                episode = repo.latest_open_report(session, worker=worker, open_states=RUNNING)
+            else:
+                episode = repo.get_report(session, report_id=report_id, lock=True)
+            if episode is not None and episode.flow_id == self.episodes.recovery.id:
+                episode = kids.episode_of(session, recovery_id=episode.id or 0)
+            if (
+                episode is None
+                or episode.id is None
+                or episode.flow_id != self.flow.id
+                or (episode.worker != worker and not any_worker)
+            ):
+                return Outcome(0, Reply("none", "no_report", error="No such report of yours."))
+            row = kids.recovery_of(session, episode_id=episode.id)
+            if row is None and episode.state not in RUNNING:
+                error = f"Report #{episode.id} is {episode.state}: nothing to recover."
+                return Outcome(episode.id, Reply(episode.state, "not_open", error=error))
+            if row is None:
+                row = repo.add_report(
+                    session,
+                    worker=worker,
+                    flow_id=self.episodes.recovery.id,
+                    flow_version=self.episodes.recovery.version,
+                    state="new",
+                    now=now,
+                )
+                row.child_id = episode.child_id
+                kids.link_recovery(session, recovery_id=row.id or 0, episode_id=episode.id)
+                log.info("recovery.started report=%s recovery=%s", episode.id, row.id)
+                interview = self._restore(session, row)
+                reply = interview.start(now=now)
+            else:
+                interview = self._restore(session, row)
+                reply = interview.resume(now=now)
+            self._save(session, row, interview, actor=worker, source="answer", now=now)
+        return self._done(row, reply)
+
+    def due_items(self) -> list[DueItem]:
+        """Returns the open recovery duties of every recovered episode (for reminders)."""
+        now = self.now()
+        with Session(self.engine) as session:
+            rows = kids.reports_in(session, flow_id=self.episodes.recovery.id, states=["submitted"])
+            return [d for row in rows for d in self.episodes.due(session, row, now=now)]
+
+    def long_term_due(self) -> list[DueItem]:
+        """Returns each episode open for LONG_TERM_DAYS or more whose checklist is not done."""
+        now = self.now()
+        items: list[DueItem] = []
+        with Session(self.engine) as session:
+            for row in kids.reports_in(session, flow_id=self.flow.id, states=RUNNING):
+                answers = self._answers(session, row)
+                if not self.episodes.is_long_term(row, answers, now=now):
+                    continue
+                report = self.report(row.id or 0)
+                owed = [i for i in report.open_items if i.section == "Long-term checklist"]
+                if owed:
+                    label = f"Long-term checklist: {len(owed)} items open"
+                    items.append(DueItem(now, "long_term", row.id or 0, label))
+        return items
 
     def photos(self, report_id: int) -> list[bytes]:
         """Returns the bytes of the photos a report's answers hold, in flow order."""
@@ -303,15 +397,49 @@ class IntakeService:
         return {key: Answer(Status(status), value) for key, (status, value) in stored.items()}
 
     def _restore(self, session: Session, row: ReportRow) -> Interview:
+        now = self.now()
+        answers = self._answers(session, row)
         return Interview(
-            self.flow,
+            self.episodes.flow_of(row),
             state=row.state,
-            answers=self._answers(session, row),
+            answers=answers,
             focus=row.focus,
             pending=row.pending,
             failures=row.failures,
             report_id=row.id,
+            carried=self.episodes.carried(session, row, now=now),
+            facts=self.episodes.facts(session, row, answers, now=now),
         )
+
+    def _episode_step(
+        self,
+        session: Session,
+        row: ReportRow,
+        interview: Interview,
+        reply: Reply,
+        worker: str,
+        now: datetime,
+    ) -> tuple[Reply, tuple[Notification, ...]]:
+        """Links a newly identified child (offering the last episode's answers) and closes the
+        episode when its recovery record is submitted."""
+        if row.flow_id == self.episodes.recovery.id:
+            if interview.state != "submitted" or row.state == "submitted":
+                return reply, ()
+            notice = self.episodes.close(session, row, actor=worker, now=now)
+            return reply, (notice,) if notice else ()
+        if not self.episodes.identify(session, row, interview.answers):
+            return reply, ()
+        interview.facts = self.episodes.facts(session, row, interview.answers, now=now)
+        last = self.episodes.previous(session, row)
+        reply = interview.offer_carried(
+            reply, self.episodes.carried(session, row, now=now), now=now
+        )
+        when = last.created_at.astimezone(self.zone) if last else now
+        known = (
+            f"This child was reported missing before (report #{last.id if last else '?'}, "
+            f"{when:%b} {when.day}, {when:%Y}). I'll show what we knew then, section by section."
+        )
+        return replace(reply, notices=(*reply.notices, known)), ()
 
     @staticmethod
     def _source(row: ReportRow) -> str:
@@ -334,6 +462,7 @@ class IntakeService:
                 change.key,
                 (change.old.status.value, change.old.value) if change.old else None,
                 (change.new.status.value, change.new.value),
+                change.source,
             )
             for change in interview.changes
         ]

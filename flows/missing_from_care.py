@@ -11,7 +11,7 @@ hints are never formatted, so they never say it. No choice value may be a comman
 
 from __future__ import annotations
 
-from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Flag, Not, When
+from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
 from flows.schema import (
     Alert,
     Category,
@@ -245,6 +245,12 @@ REPEAT_RUNAWAY = RiskFlag(
         Trigger(
             AtLeast("prior_episode_count", 2),
             "Third or later missing episode (an NCMEC-listed trafficking risk factor)",
+        ),
+        # The service knows the child's episodes even when the worker gives no count.
+        Trigger(
+            Fact("episode_number", 3),
+            "{episode_ordinal} missing episode since {first_episode_on} "
+            "(an NCMEC-listed trafficking risk factor)",
         ),
     ),
 )
@@ -524,6 +530,7 @@ CHILD = Section(
             min_value=12,
             max_value=90,
             ncic="HGT",
+            carry=False,
         ),
         Field(
             "weight",
@@ -534,6 +541,7 @@ CHILD = Section(
             min_value=4,
             max_value=600,
             ncic="WGT",
+            carry=False,
         ),
         Field(
             "hair",
@@ -543,6 +551,7 @@ CHILD = Section(
             label="Hair",
             choices=HAIR_COLORS,
             ncic="HAI",
+            carry=False,
         ),
         Field(
             "eyes",
@@ -566,6 +575,7 @@ CHILD = Section(
             "What was {child} wearing when last seen? Include shoes.",
             hint="Colors, brands, sizes, e.g. black Nike hoodie, gray jeans, white Vans",
             label="Clothing",
+            carry=False,
         ),
         Field(
             "photo",
@@ -575,6 +585,7 @@ CHILD = Section(
             label="Photo",
             sensitive=True,
             multiple=True,
+            dated_by="photo_date",
         ),
         Field(
             "photo_date",
@@ -585,6 +596,7 @@ CHILD = Section(
             relevant=Answered("photo"),
         ),
     ),
+    carry="episode",
 )
 
 # A9.1 and A10, each risk question followed at once by its section-B follow-ups.
@@ -1098,6 +1110,7 @@ REPORTER = Section(
             "What is your full name?",
             label="Reporter",
             max_length=100,
+            carry=False,
         ),
         Field(
             "reporter_phones",
@@ -1106,8 +1119,11 @@ REPORTER = Section(
             hint="Every number NCMEC and police can reach you on",
             label="Reporter phones",
             multiple=True,
+            carry=False,
         ),
-        Field("reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email"),
+        Field(
+            "reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email", carry=False
+        ),
         Field(
             "agency_case_number",
             Kind.TEXT,
@@ -1129,6 +1145,7 @@ REPORTER = Section(
             required=False,
             relevant=Not(When("is_legal_guardian", "yes")),
             choices=REPORTER_ROLES,
+            carry=False,
         ),
         Field(
             "guardian_name",
@@ -1174,6 +1191,7 @@ REPORTER = Section(
             sensitive=True,
         ),
     ),
+    carry="episode",
 )
 
 # A4.7-4.11, A5.6-5.13 (with the free-text half of A5.3, hair style), A6.2-6.3.
@@ -1324,6 +1342,7 @@ DETAILS = Section(
             "Link to a recent video of {child}, if any?",
             label="Video",
             required=False,
+            carry=False,
         ),
         Field(
             "items_taken",
@@ -1332,6 +1351,7 @@ DETAILS = Section(
             label="Items taken",
             required=False,
             choices=ITEMS_TAKEN,
+            carry=False,
         ),
         Field(
             "vehicle_access",
@@ -1348,6 +1368,7 @@ DETAILS = Section(
             relevant=When("vehicle_access", "yes"),
         ),
     ),
+    carry="episode",
 )
 
 # A7.
@@ -1362,6 +1383,7 @@ CONTACT = Section(
             hint="Several are fine. No phone? Send none",
             label="Child's phones",
             multiple=True,
+            carry=False,
         ),
         Field(
             "child_email",
@@ -1384,8 +1406,10 @@ CONTACT = Section(
             hint="Don't search them: secure them and hand them to police",
             label="Devices secured",
             required=False,
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A8.
@@ -1412,6 +1436,7 @@ PLACEMENT = Section(
             Kind.YES_NO,
             "Has the caregiver already reported {child} missing to police or NCMEC?",
             label="Caregiver reported",
+            carry=False,
         ),
         Field(
             "caregiver_report_number",
@@ -1420,6 +1445,7 @@ PLACEMENT = Section(
             hint="e.g. Dayton PD, 25-004512",
             label="Caregiver's report",
             relevant=When("caregiver_reported", "yes"),
+            carry=False,
         ),
         Field(
             "last_caseworker_visit",
@@ -1428,6 +1454,7 @@ PLACEMENT = Section(
             hint="e.g. Mon 3/3, said she was being bullied",
             label="Last caseworker visit",
             required=False,
+            carry=False,
         ),
         Field(
             "recent_changes",
@@ -1436,8 +1463,10 @@ PLACEMENT = Section(
             hint="Placement move, split from siblings, court date, conflict",
             label="Recent changes",
             required=False,
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A9.2-9.7.
@@ -1451,6 +1480,7 @@ BACKGROUND = Section(
             "What was going on for {child} before they left?",
             hint="Running from something, or toward someone?",
             label="What was going on",
+            carry=False,
         ),
         Field(
             "possible_whereabouts",
@@ -1470,6 +1500,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Was anyone with {child} when last seen?",
             label="With someone when last seen",
+            carry=False,
         ),
         Repeat(
             "companions",
@@ -1520,6 +1551,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
+            carry=False,
         ),
         Field(
             "foul_play_details",
@@ -1528,6 +1560,7 @@ BACKGROUND = Section(
             label="Why suspected",
             relevant=When("foul_play_suspected", "yes"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "on_probation",
@@ -1543,6 +1576,7 @@ BACKGROUND = Section(
             relevant=When("on_probation", "yes"),
         ),
     ),
+    carry="episode",
 )
 
 # A11, only when an abduction is suspected.
@@ -1728,6 +1762,7 @@ HISTORY = Section(
             relevant=When("missing_before", "yes"),
         ),
     ),
+    carry="recovery",
 )
 
 # A13, filled in during or after the police call.
@@ -1961,6 +1996,59 @@ LONG_TERM = Section(
             sensitive=True,
         ),
     ),
+    carry="episode",
+)
+
+# A16 at LONG_TERM_DAYS: what police need for the 30-day NCIC update. The service supplies the
+# "long_term" fact once the episode has been open that long; until each item is done it stays an
+# open item on the report and the status.
+DONE = (Choice("given", "Yes, given"),)
+LONG_TERM_CHECKLIST = Section(
+    "long_term_checklist",
+    "Long-term checklist",
+    (
+        Field(
+            "medical_records_given",
+            Kind.CHOICE,
+            "Have {child}'s medical records been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Medical records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "dental_records_given",
+            Kind.CHOICE,
+            "Have {child}'s dental records been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Dental records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "fingerprints_given",
+            Kind.CHOICE,
+            "Have {child}'s fingerprints (if any are held) been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Fingerprint records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "dna_reference_given",
+            Kind.CHOICE,
+            "Have biological relatives given police DNA reference samples?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="DNA family references given",
+            choices=DONE,
+        ),
+        Field(
+            "ncmec_forensic_services",
+            Kind.CHOICE,
+            "Has NCMEC's forensic services unit been asked for help (age progression, imaging)?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="NCMEC forensic services asked",
+            choices=DONE,
+        ),
+    ),
+    relevant=Fact("long_term"),
 )
 
 # -- The flow --------------------------------------------------------------------------------------
@@ -1985,6 +2073,7 @@ FLOW = Flow(
         NCMEC,
         NOTIFICATIONS,
         LONG_TERM,
+        LONG_TERM_CHECKLIST,
     ),
     # The report lists raised flags in this order: most urgent first.
     risk_flags=(
@@ -2105,6 +2194,8 @@ FLOW = Flow(
     ),
     subject_field="child_name",
     clock_field="agency_notified_at",
+    facts=("episode_number", "episode_ordinal", "first_episode_on", "long_term"),
+    child_keys=(("agency_case_number",), ("child_name", "date_of_birth")),
     deadlines=(
         Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
         Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),

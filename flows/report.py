@@ -108,9 +108,14 @@ def build_report(
     state: str = "intake",
     report_id: int | None = None,
     deadline_hours: Mapping[str, float] | None = None,
+    facts: Mapping[str, JsonValue] | None = None,
 ) -> Report:
-    """Builds the report value from the answers; applicable questions only."""
-    answers = Answers(flow, stored, now)
+    """Builds the report value from the answers; applicable questions only.
+
+    ``facts`` are the values the service supplies beside the answers; a trigger's reason may
+    name them in braces ("{episode_ordinal} missing episode").
+    """
+    answers = Answers(flow, stored, now, facts_given=facts or {})
     slots = [s for s in walk(flow, answers) if s.field.name != MORE]
     return Report(
         flow_id=flow.id,
@@ -191,7 +196,7 @@ def _flags(flow: Flow, answers: Answers, slots: list[Slot]) -> tuple[RaisedFlag,
     for risk in flow.risk_flags:
         if not answers.flag(risk.name):
             continue
-        reasons = tuple(t.reason for t in risk.triggers if answers.holds(t.when))
+        reasons = tuple(_reason(t.reason, answers) for t in risk.triggers if answers.holds(t.when))
         details = tuple(
             _line(s, answer)
             for s in slots
@@ -201,6 +206,13 @@ def _flags(flow: Flow, answers: Answers, slots: list[Slot]) -> tuple[RaisedFlag,
         )
         raised.append(RaisedFlag(risk.name, risk.label, risk.cmc, reasons, details))
     return tuple(raised)
+
+
+def _reason(text: str, answers: Answers) -> str:
+    """Fills the facts a reason names; a reason naming no fact is returned as written."""
+    if "{" not in text:
+        return text
+    return text.format_map({k: "" if v is None else v for k, v in answers.facts_given.items()})
 
 
 def _flags_read(slot: Slot) -> set[str]:

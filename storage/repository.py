@@ -19,6 +19,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import children as children  # registers the child and recovery-link tables
 from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).
@@ -32,6 +33,7 @@ class AnswerWrite:
     key: str
     old: StoredAnswer | None
     new: StoredAnswer
+    source: str = ""  # overrides the step's source (e.g. "prefill")
 
 
 def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
@@ -170,7 +172,7 @@ def save_step(
                 new_status=status,
                 new_value=encode(value),
                 actor=actor,
-                source=source,
+                source=write.source or source,
                 changed_at=now,
             )
         )

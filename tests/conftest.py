@@ -25,6 +25,8 @@ from flows.schema import (
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZONE)
+# Tests match children under a fixed key; production derives it from a secret.
+MATCH_KEY = b"test-child-match-key"
 
 MINI_FLOW = Flow(
     id="mini",

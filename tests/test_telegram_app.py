@@ -25,7 +25,7 @@ from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Flow, Kind, Section
 from storage import repository as repo
-from tests.conftest import MINI_FLOW, NOW, ZONE
+from tests.conftest import MATCH_KEY, MINI_FLOW, NOW, ZONE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
@@ -228,7 +228,9 @@ class Chat:
 async def _chat(tmp_path: Path, flow: Flow) -> AsyncIterator[Chat]:
     engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}")
     repo.create_tables(engine)
-    service = IntakeService(flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE)
+    service = IntakeService(
+        flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE, match_key=MATCH_KEY
+    )
     api = RecordingRequest()
     settings = Settings(_env_file=None, telegram_bot_token="123:TEST")
     app = build_application(
