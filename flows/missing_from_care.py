@@ -611,6 +611,7 @@ RISKS = Section(
             label="Missing type",
             choices=MISSING_TYPES,
             ncic="MPC",
+            carry=False,
         ),
         # Medical condition
         Field(
@@ -655,6 +656,7 @@ RISKS = Section(
             label="Supplies taken",
             relevant=Flag("medical"),
             sensitive=True,
+            carry=False,
         ),
         # Prescription medication
         Field(
@@ -681,6 +683,7 @@ RISKS = Section(
             label="Last dose",
             relevant=Flag("medication"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "medication_supply_taken",
@@ -689,6 +692,7 @@ RISKS = Section(
             label="Supply taken",
             relevant=Flag("medication"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "medication_missed_effect",
@@ -731,6 +735,7 @@ RISKS = Section(
             label="Recent crisis / symptoms",
             relevant=Flag("mental_health"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "mental_health_triggers",
@@ -757,6 +762,7 @@ RISKS = Section(
             "Has {child} attempted suicide, talked about it, or self-harmed?",
             label="Suicide / self-harm",
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_history",
@@ -773,6 +779,7 @@ RISKS = Section(
             label="Recent signs",
             relevant=Flag("suicide"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_means_taken",
@@ -782,6 +789,7 @@ RISKS = Section(
             label="Means taken",
             relevant=Flag("suicide"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_significant_places",
@@ -834,6 +842,7 @@ RISKS = Section(
             label="Pregnant",
             relevant=Not(When("sex", "male")),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_details",
@@ -842,6 +851,7 @@ RISKS = Section(
             label="Pregnancy details",
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_provider",
@@ -851,6 +861,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_partner",
@@ -859,6 +870,7 @@ RISKS = Section(
             label="Partner",
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "has_own_child",
@@ -941,6 +953,7 @@ RISKS = Section(
             label="Territory / threats",
             relevant=Flag("gang"),
             sensitive=True,
+            carry=False,
         ),
         # Online enticement
         Field(
@@ -965,6 +978,7 @@ RISKS = Section(
             label="Sextortion / threats",
             relevant=Flag("online_enticement"),
             sensitive=True,
+            carry=False,
         ),
         # CSEC / trafficking: triage already said "known or suspected victim"? Go to the details.
         Field(
@@ -1010,6 +1024,7 @@ RISKS = Section(
             "Who may endanger {child}? Names or descriptions, ages, relationship.",
             label="Person of concern",
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         Field(
             "endangering_why",
@@ -1018,6 +1033,7 @@ RISKS = Section(
             hint="e.g. much older, criminal history, threats",
             label="Why a danger",
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         Field(
             "endangering_contact",
@@ -1026,6 +1042,7 @@ RISKS = Section(
             label="Their phones / vehicle / address",
             required=False,
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         # Violence / weapons (officer safety)
         Field(
@@ -1055,6 +1072,7 @@ RISKS = Section(
             Kind.YES_NO,
             "Is {child} at risk from weather, darkness, water or traffic?",
             label="Exposure risk",
+            carry=False,
         ),
         Field(
             "exposure_details",
@@ -1063,6 +1081,7 @@ RISKS = Section(
             hint="e.g. 20°F tonight, no coat, river 200 yards away",
             label="Exposure details",
             relevant=Flag("exposure"),
+            carry=False,
         ),
         # Out of character: triage 0.7 is the question.
         Field(
@@ -1072,6 +1091,7 @@ RISKS = Section(
             hint="Recent changes? New friends, more time online, a new phone",
             label="Why out of character",
             relevant=Flag("out_of_character"),
+            carry=False,
         ),
         # Other endangerment: asked always (it is "anything else?"); the details follow either
         # this or triage 0.5.
@@ -1080,6 +1100,7 @@ RISKS = Section(
             Kind.YES_NO,
             "Anything else that puts {child} in danger?",
             label="Other danger",
+            carry=False,
         ),
         Field(
             "danger_details",
@@ -1087,8 +1108,10 @@ RISKS = Section(
             "What danger is {child} in? What, where, and how urgent?",
             label="Danger",
             relevant=Flag("danger"),
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A2 and A3. The agency name (A2.2) was asked in triage.
@@ -1110,7 +1133,6 @@ REPORTER = Section(
             "What is your full name?",
             label="Reporter",
             max_length=100,
-            carry=False,
         ),
         Field(
             "reporter_phones",
@@ -1119,11 +1141,8 @@ REPORTER = Section(
             hint="Every number NCMEC and police can reach you on",
             label="Reporter phones",
             multiple=True,
-            carry=False,
         ),
-        Field(
-            "reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email", carry=False
-        ),
+        Field("reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email"),
         Field(
             "agency_case_number",
             Kind.TEXT,
@@ -1145,7 +1164,6 @@ REPORTER = Section(
             required=False,
             relevant=Not(When("is_legal_guardian", "yes")),
             choices=REPORTER_ROLES,
-            carry=False,
         ),
         Field(
             "guardian_name",
