@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="run the intake in this terminal")
     console.add_argument("--new", action="store_true", help="start a fresh report")
     console.add_argument("--worker", default=None, help="who is reporting (default: your login)")
+    found = commands.add_parser("found", help="record that a missing child was found")
+    found.add_argument("report_id", type=int)
+    found.add_argument("--worker", default=None, help="who is reporting (default: your login)")
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
@@ -93,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdout=sys.stdout,
         new=getattr(args, "new", False),
         echo=not sys.stdin.isatty(),
+        found=args.report_id if args.command == "found" else None,
     )
 
 

@@ -80,10 +80,14 @@ class Episodes:
         ]
         if not digests:
             return False
-        if row.child_id is not None:
-            kids.remember_keys(session, child_id=row.child_id, digests=digests)
-            return False
         known = kids.find_child(session, digests=digests)
+        if row.child_id is not None:
+            if known is None or known == row.child_id or self.previous(session, row) is not None:
+                kids.remember_keys(session, child_id=row.child_id, digests=digests)
+                return False
+            # A record this report made from a differently written name turns out, by the
+            # case number, to be a child seen before: fold it into that child.
+            kids.merge_child(session, child_id=row.child_id, into=known)
         child_id = known if known is not None else kids.add_child(session, now=row.updated_at)
         kids.remember_keys(session, child_id=child_id, digests=digests)
         row.child_id = child_id
@@ -138,7 +142,7 @@ class Episodes:
         }
         if row.child_id is not None:
             eps = kids.episodes(session, child_id=row.child_id, flow_id=self.flow.id)
-            first = eps[0].created_at if eps else row.created_at
+            first = (eps[0].created_at if eps else row.created_at).astimezone(now.tzinfo)
             facts["first_episode_on"] = f"{first:%b} {first.day}, {first:%Y}"
         return facts
 

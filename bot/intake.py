@@ -237,16 +237,7 @@ class IntakeService:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
-            answers = self._answers(session, row)
-            report = build_report(
-                self.episodes.flow_of(row),
-                answers,
-                now=now,
-                state=row.state,
-                report_id=row.id,
-                facts=self.episodes.facts(session, row, answers, now=now),
-            )
-            return self.episodes.extend(session, row, report, now=now)
+            return self._report(session, row, now)
 
     def found(
         self,
@@ -314,7 +305,7 @@ class IntakeService:
                 answers = self._answers(session, row)
                 if not self.episodes.is_long_term(row, answers, now=now):
                     continue
-                report = self.report(row.id or 0)
+                report = self._report(session, row, now)
                 owed = [i for i in report.open_items if i.section == "Long-term checklist"]
                 if owed:
                     label = f"Long-term checklist: {len(owed)} items open"
@@ -372,6 +363,18 @@ class IntakeService:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
             return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
         return row, self._restore(session, row)
+
+    def _report(self, session: Session, row: ReportRow, now: datetime) -> Report:
+        answers = self._answers(session, row)
+        report = build_report(
+            self.episodes.flow_of(row),
+            answers,
+            now=now,
+            state=row.state,
+            report_id=row.id,
+            facts=self.episodes.facts(session, row, answers, now=now),
+        )
+        return self.episodes.extend(session, row, report, now=now)
 
     def _open_row(self, session: Session, worker: str) -> ReportRow | None:
         return repo.latest_open_report(session, worker=worker, open_states=OPEN_STATES)

@@ -149,6 +149,7 @@ def build_application(
     app.add_handler(TypeHandler(Update, on_any), group=-1)
     app.add_handler(CallbackQueryHandler(on_tap))
     app.add_handler(CommandHandler(["start", "resume", "new"], on_start, filters=message))
+    app.add_handler(CommandHandler("found", on_found, filters=message))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edit))
     app.add_handler(MessageHandler(message & filters.FORWARDED & filters.TEXT, on_forwarded))
     app.add_handler(MessageHandler(message & filters.TEXT, on_text))
@@ -212,6 +213,18 @@ async def on_start(update: Update, context: Context) -> None:
     )
     word = "started" if outcome.reply.event == "started" else "resumed"
     banner = f"Report #{outcome.report_id} {word}. Send /help for commands."
+    await show(context, message.chat_id, replace(outcome, reply=_noted(outcome, banner)))
+
+
+async def on_found(update: Update, context: Context) -> None:
+    """Starts the recovery record of the worker's report (or of /found REPORT_ID)."""
+    message, service = _message(update), _runtime(context).service
+    words = (message.text or "").split()[1:]
+    report_id = int(words[0].lstrip("#")) if words and words[0].lstrip("#").isdigit() else None
+    outcome = await asyncio.to_thread(
+        service.found, _worker(update), report_id, update_id=update.update_id
+    )
+    banner = f"Recovery record #{outcome.report_id}: the child is found."
     await show(context, message.chat_id, replace(outcome, reply=_noted(outcome, banner)))
 
 

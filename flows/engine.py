@@ -24,7 +24,7 @@ from flows.conditions import JsonValue
 from flows.prefill import CHANGE_SOME, KEEP_ALL, KEEP_ONE, decision_key, keeps_all, pending, summary
 from flows.report import Report, build_report
 from flows.schema import Answer, Choice, Field, Flow, Kind, Section, Status
-from flows.slots import Answers, Slot, find_slot, next_slot, settled_slots, walk
+from flows.slots import MORE, Answers, Slot, find_slot, next_slot, settled_slots, walk
 
 TRIAGE = "triage"
 UNKNOWN_CHOICE = Choice("unknown", "Unknown")
@@ -219,7 +219,10 @@ class Interview:
         if self.pending == "cancel":
             return self._confirm_cancel(command, text)
         offered = self._offer()
-        if offered is not None and (command is None or command.name in ("skip", "unknown")):
+        # "keep" and "change some" are commands elsewhere; here they answer "still accurate?".
+        if offered is not None and (
+            keeps_all(text) is not None or command is None or command.name in ("skip", "unknown")
+        ):
             return self._decide(offered, text)
         if command is not None:
             return self._command(command)
@@ -386,6 +389,19 @@ class Interview:
         if wanted.isdigit() and 1 <= int(wanted) <= len(slots):
             return slots[int(wanted) - 1]
         normalised = re.sub(r"[\s-]+", "_", wanted)
+        # By name, a question not yet settled can be reached too (an open item added later,
+        # such as the long-term checklist of a submitted report).
+        unsettled = [
+            s for s in walk(self.flow, view) if s.key not in view.stored and s.field.name != MORE
+        ]
+        for candidates in (slots, unsettled):
+            found = self._match(candidates, wanted, normalised)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _match(slots: list[Slot], wanted: str, normalised: str) -> Slot | None:
         for matches in (
             lambda s: s.key == normalised,
             lambda s: s.field.name == normalised,
@@ -471,8 +487,9 @@ class Interview:
         return slot.section if pending(slot.section, self.carried, self.answers) else None
 
     def _decide(self, section: Section, text: str) -> Reply:
-        command = parse_command(text)
-        keep = False if command is not None else keeps_all(text)
+        keep = keeps_all(text)
+        if keep is None and parse_command(text) is not None:
+            keep = False  # skip or unknown: ask the usual questions
         if keep is None:
             return self._ask(
                 "prefill_unclear", error=f"Tap {KEEP_ALL.label} or {CHANGE_SOME.label}."

@@ -19,7 +19,7 @@ DECISION = "_prefill."
 KEEP_ALL = Choice("keep_all", "Yes, keep all")
 CHANGE_SOME = Choice("change_some", "Change some")
 KEEP_ONE = Choice("keep", "Keep")
-KEEP_WORDS = frozenset({"keep_all", "yes", "y", "keep all", "yes, keep all", "still accurate"})
+KEEP_WORDS = frozenset({"keep_all", "yes", "y", "keep", "keep all", "yes, keep all"})
 CHANGE_WORDS = frozenset({"change_some", "no", "n", "change some", "change"})
 # The catalogue wants a photo under 180 days old for the 30-day NCIC update (A16).
 STALE_PHOTO_MONTHS = 6

@@ -83,6 +83,21 @@ def remember_keys(session: Session, *, child_id: int, digests: Iterable[str]) ->
     session.flush()
 
 
+def merge_child(session: Session, *, child_id: int, into: int) -> None:
+    """Moves a child record's keys and reports to another child and deletes it."""
+    for key in session.exec(select(ChildKey).where(ChildKey.child_id == child_id)):
+        key.child_id = into
+        session.add(key)
+    for report in session.exec(select(Report).where(Report.child_id == child_id)):
+        report.child_id = into
+        session.add(report)
+    session.flush()
+    child = session.get(Child, child_id)
+    if child is not None:
+        session.delete(child)
+    session.flush()
+
+
 def episodes(session: Session, *, child_id: int, flow_id: str) -> list[Report]:
     """Returns the child's reports of one flow that were not cancelled, oldest first."""
     query = (

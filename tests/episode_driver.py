@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -111,13 +112,20 @@ class Run:
     last: Outcome | None = None
 
 
-def answer(prompt: Prompt, episode: int, yes: frozenset[str] = YES) -> str:
+def answer(
+    prompt: Prompt,
+    episode: int,
+    yes: frozenset[str] = YES,
+    overrides: Mapping[str, str] | None = None,
+) -> str:
     """Returns what the scripted worker sends for a prompt."""
     if prompt.key.startswith("_prefill."):
         return "keep_all"
     if prompt.key == "_submit":
         return "submit"
     name = prompt.key.rsplit(".", 1)[-1]
+    if overrides and name in overrides:
+        return overrides[name]
     if name in FIXED:
         return FIXED[name].format(n=episode)
     if name in yes:
@@ -128,7 +136,13 @@ def answer(prompt: Prompt, episode: int, yes: frozenset[str] = YES) -> str:
 
 
 def converse(
-    service: IntakeService, worker: str, first: Outcome, episode: int, yes: frozenset[str] = YES
+    service: IntakeService,
+    worker: str,
+    first: Outcome,
+    episode: int,
+    yes: frozenset[str] = YES,
+    *,
+    overrides: Mapping[str, str] | None = None,
 ) -> Run:
     """Answers every question until the report (or recovery record) is submitted."""
     run = Run(report_id=first.report_id, messages=1, last=first)
@@ -146,7 +160,7 @@ def converse(
         elif prompt.kind is Kind.PHOTO:
             outcome = service.handle_text(worker, "done")
         else:
-            text = answer(prompt, episode, yes)
+            text = answer(prompt, episode, yes, overrides)
             outcome = service.handle_text(worker, text)
             if outcome.reply.error and text != "skip":
                 run.messages += 1
