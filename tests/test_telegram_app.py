@@ -571,3 +571,14 @@ async def test_one_chat_is_sequential_and_chats_run_side_by_side() -> None:
         processor.do_process_update(update(2), step("b1", 0)),
     )
     assert order.index("a1-") < order.index("a2+") and order.index("b1-") < order.index("a1-")
+
+
+async def test_found_starts_the_recovery_record_of_the_workers_report(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.tap("No")
+    await chat.send("/found")
+    text = chat.last_text()
+    assert "Recovery record #2: the child is found." in text
+    assert "When was the child found?" in text
+    await chat.send("/found 99")
+    assert "No such report of yours." in chat.last_text()
