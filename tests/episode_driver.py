@@ -8,6 +8,7 @@ stable section is confirmed with one tap.
 from __future__ import annotations
 
 import struct
+import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ class Run:
 
     report_id: int = 0
     messages: int = 0
+    seconds: float = 0.0
     asked: list[str] = field(default_factory=list)
     last: Outcome | None = None
 
@@ -147,6 +149,7 @@ def converse(
     """Answers every question until the report (or recovery record) is submitted."""
     run = Run(report_id=first.report_id, messages=1, last=first)
     outcome = first
+    began = time.perf_counter()
     while outcome.reply.state != "submitted" and run.messages < 500:
         prompt = outcome.reply.prompt
         assert prompt is not None, outcome.reply
@@ -167,6 +170,7 @@ def converse(
                 outcome = service.handle_text(worker, "skip")
         run.messages += 1
         run.last = outcome
+    run.seconds = time.perf_counter() - began
     return run
 
 
@@ -200,7 +204,9 @@ def main() -> None:
         share = second.messages / first.messages
         print(
             f"{scenario}: first episode {first.messages} messages, recovery {recovery.messages}, "
-            f"second episode {second.messages} ({share:.0%} of the first)"
+            f"second episode {second.messages} ({share:.0%} of the first); mean step "
+            f"{first.seconds / first.messages * 1e3:.1f} ms first, "
+            f"{second.seconds / second.messages * 1e3:.1f} ms second"
         )
 
 
