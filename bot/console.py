@@ -65,6 +65,8 @@ def run_console(
 
 def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
     prompt = last.reply.prompt
+    if text.strip().lower() == "/found":
+        return service.found(worker)
     if prompt and prompt.kind is Kind.PHOTO and _as_path(text).is_file():
         return _photo(service, worker, last, _as_path(text))
     # Anything else (none, done, unknown, a command) is for the engine to answer.

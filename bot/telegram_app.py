@@ -72,6 +72,7 @@ COMMANDS = [
     BotCommand("unknown", "You don't know the answer"),
     BotCommand("edit", "Change an answer: /edit <number or name>"),
     BotCommand("cancel", "Stop this report (nothing is deleted)"),
+    BotCommand("found", "The child is found: record the recovery"),
     BotCommand("help", "What you can send"),
 ]
 
