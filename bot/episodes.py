@@ -19,7 +19,7 @@ from flows.engine import OPEN_STATES, Interview
 from flows.prefill import carried_answers
 from flows.recovery import RECOVERY, previous_episode
 from flows.report import OpenItem, Report, build_report, stamp
-from flows.schema import Answer, Flow, Status
+from flows.schema import Answer, Flow, Kind, Status
 from storage import audit
 from storage import children as kids
 from storage import repository as repo
@@ -91,8 +91,41 @@ class Episodes:
         child_id = known if known is not None else kids.add_child(session, now=row.updated_at)
         kids.remember_keys(session, child_id=child_id, digests=digests)
         row.child_id = child_id
-        log.info("child.linked report=%s child=%s known=%s", row.id, child_id, known is not None)
+        outcome = "known" if known is not None else "new"
+        audit.record(
+            session, event="child.linked", at=row.updated_at, object_id=row.id, outcome=outcome
+        )
+        log.info("child.linked report=%s child=%s outcome=%s", row.id, child_id, outcome)
         return known is not None and self.previous(session, row) is not None
+
+    def copy_photos(
+        self, session: Session, row: ReportRow, interview: Interview, *, now: datetime
+    ) -> None:
+        """Gives kept photos to the new report as its own copies, so it stands alone."""
+        for index, change in enumerate(interview.changes):
+            if change.source != "prefill" or not isinstance(change.new.value, list):
+                continue
+            if not self.flow.has_field(change.key):
+                continue
+            if self.flow.field(change.key).kind is not Kind.PHOTO:
+                continue
+            wanted = [v for v in change.new.value if isinstance(v, int)]
+            copies: list[JsonValue] = [
+                repo.add_photo(
+                    session,
+                    report_id=row.id or 0,
+                    field_key=change.key,
+                    content=photo.content,
+                    mime=photo.mime,
+                    now=now,
+                    file_id=photo.file_id,
+                    file_unique_id=photo.file_unique_id,
+                ).id
+                for photo in repo.load_photos(session, photo_ids=wanted)
+            ]
+            copied = Answer(Status.ANSWERED, copies)
+            interview.changes[index] = replace(change, new=copied)
+            interview.answers[change.key] = copied
 
     def previous(self, session: Session, row: ReportRow) -> ReportRow | None:
         """Returns the child's episode before this one, if any."""

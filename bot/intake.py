@@ -430,6 +430,7 @@ class IntakeService:
                 return reply, ()
             notice = self.episodes.close(session, row, actor=worker, now=now)
             return reply, (notice,) if notice else ()
+        self.episodes.copy_photos(session, row, interview, now=now)
         if not self.episodes.identify(session, row, interview.answers):
             return reply, ()
         interview.facts = self.episodes.facts(session, row, interview.answers, now=now)
