@@ -66,7 +66,9 @@ class Episodes:
         return self.recovery if row.flow_id == self.recovery.id else self.flow
 
     # -- known children ----------------------------------------------------------------------
-    def identify(self, session: Session, row: ReportRow, answers: Mapping[str, Answer]) -> bool:
+    def identify(
+        self, session: Session, row: ReportRow, answers: Mapping[str, Answer], *, now: datetime
+    ) -> bool:
         """Links the report to its child once identifying answers are given.
 
         Returns True when the child was seen before (so there is something to offer).
@@ -88,13 +90,11 @@ class Episodes:
             # A record this report made from a differently written name turns out, by the
             # case number, to be a child seen before: fold it into that child.
             kids.merge_child(session, child_id=row.child_id, into=known)
-        child_id = known if known is not None else kids.add_child(session, now=row.updated_at)
+        child_id = known if known is not None else kids.add_child(session, now=now)
         kids.remember_keys(session, child_id=child_id, digests=digests)
         row.child_id = child_id
         outcome = "known" if known is not None else "new"
-        audit.record(
-            session, event="child.linked", at=row.updated_at, object_id=row.id, outcome=outcome
-        )
+        audit.record(session, event="child.linked", at=now, object_id=row.id, outcome=outcome)
         log.info("child.linked report=%s child=%s outcome=%s", row.id, child_id, outcome)
         return known is not None and self.previous(session, row) is not None
 

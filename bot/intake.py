@@ -431,7 +431,7 @@ class IntakeService:
             notice = self.episodes.close(session, row, actor=worker, now=now)
             return reply, (notice,) if notice else ()
         self.episodes.copy_photos(session, row, interview, now=now)
-        if not self.episodes.identify(session, row, interview.answers):
+        if not self.episodes.identify(session, row, interview.answers, now=now):
             return reply, ()
         interview.facts = self.episodes.facts(session, row, interview.answers, now=now)
         last = self.episodes.previous(session, row)

@@ -376,3 +376,24 @@ def test_long_term_days_is_a_setting(tmp_path: Path) -> None:
     clock.now += timedelta(days=8)
     assert [d.report_id for d in service.long_term_due()] == [first.report_id]
     engine.dispose()
+
+
+def test_the_photo_age_asks_for_a_newer_one_only_when_it_is_stale() -> None:
+    from datetime import date
+
+    from flows.prefill import photo_age
+
+    today = date(2026, 11, 28)
+    assert photo_age(date(2026, 11, 20), today) == "  (photo from 8 days ago)"
+    assert photo_age(date(2026, 7, 28), today) == "  (photo from 4 months ago)"
+    assert "send a newer one?" in photo_age(date(2026, 5, 28), today)
+
+
+def test_a_recovered_report_is_closed_to_answers() -> None:
+    interview = Interview(EP_FLOW)
+    interview.start(now=NOW)
+    assert interview.recover(now=NOW) and interview.state == "recovered"
+    assert interview.handle("yes", now=NOW).error == "This report is closed."
+    assert not interview.recover(now=NOW)  # only once
+    cancelled = Interview(EP_FLOW, state="cancelled")
+    assert not cancelled.recover(now=NOW) and cancelled.state == "cancelled"
