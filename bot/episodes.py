@@ -179,15 +179,21 @@ class Episodes:
             facts["first_episode_on"] = f"{first:%b} {first.day}, {first:%Y}"
         return facts
 
-    def is_long_term(self, row: ReportRow, answers: Mapping[str, Answer], *, now: datetime) -> bool:
-        """Tells whether the episode has been open for LONG_TERM_DAYS or more."""
+    def long_term_from(self, row: ReportRow, answers: Mapping[str, Answer]) -> datetime | None:
+        """Returns when a running episode becomes long-term (LONG_TERM_DAYS after the agency
+        was told, or after the report was made); None once it is recovered or cancelled."""
         if row.state not in RUNNING:
-            return False
+            return None
         clock = answers.get(self.flow.clock_field) if self.flow.clock_field else None
         start = row.created_at
         if clock is not None and clock.status is Status.ANSWERED and isinstance(clock.value, str):
             start = datetime.fromisoformat(clock.value)
-        return now - start >= self.long_term
+        return start + self.long_term
+
+    def is_long_term(self, row: ReportRow, answers: Mapping[str, Answer], *, now: datetime) -> bool:
+        """Tells whether the episode has been open for LONG_TERM_DAYS or more."""
+        since = self.long_term_from(row, answers)
+        return since is not None and now >= since
 
     # -- recovery ----------------------------------------------------------------------------
     def close(

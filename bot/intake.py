@@ -302,14 +302,14 @@ class IntakeService:
         items: list[DueItem] = []
         with Session(self.engine) as session:
             for row in kids.reports_in(session, flow_id=self.flow.id, states=RUNNING):
-                answers = self._answers(session, row)
-                if not self.episodes.is_long_term(row, answers, now=now):
+                since = self.episodes.long_term_from(row, self._answers(session, row))
+                if since is None or now < since:
                     continue
                 report = self._report(session, row, now)
                 owed = [i for i in report.open_items if i.section == "Long-term checklist"]
                 if owed:
                     label = f"Long-term checklist: {len(owed)} items open"
-                    items.append(DueItem(now, "long_term", row.id or 0, label))
+                    items.append(DueItem(since, "long_term", row.id or 0, label))
         return items
 
     def photos(self, report_id: int) -> list[bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from flows.schema import Answer, Choice, Field, Flow, Kind, Section, Status
 from storage import repository as repo
 from storage.children import Child, ChildKey
 from tests.conftest import NOW
-from tests.episode_driver import YES, Clock, Run, converse, service_for, two_episodes
+from tests.episode_driver import START, YES, Clock, Run, converse, service_for, two_episodes
 
 EP_FLOW = Flow(
     id="episodes",
@@ -358,6 +358,8 @@ def test_the_long_term_checklist_opens_after_the_configured_days(tmp_path: Path)
     ]
     (due,) = service.long_term_due()
     assert due.report_id == first.report_id and due.kind == "long_term"
+    notified = (START - timedelta(hours=4)).astimezone(UTC) + timedelta(days=30)  # "4 hours ago"
+    assert due.due_at == notified and due.label == "Long-term checklist: 5 items open"
     service.handle_text("w1", "edit medical records given")
     service.handle_text("w1", "given")
     left = [i.key for i in service.report(first.report_id).open_items if i.section == checklist]
