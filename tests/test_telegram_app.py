@@ -582,3 +582,20 @@ async def test_found_starts_the_recovery_record_of_the_workers_report(chat: Chat
     assert "When was the child found?" in text
     await chat.send("/found 99")
     assert "No such report of yours." in chat.last_text()
+
+
+async def test_a_known_child_gets_still_accurate_buttons_per_section(real: Chat) -> None:
+    from tests.episode_driver import answer, converse
+
+    worker = "telegram:111"
+    converse(real.service, worker, real.service.start(worker, new=True), 1)
+    await real.send("/new")
+    outcome = real.service.start(worker)
+    while outcome.reply.prompt is not None and outcome.reply.prompt.key != "child_name":
+        outcome = real.service.handle_text(worker, answer(outcome.reply.prompt, 2))
+    await real.send("Alvarez, Destiny Marie")
+    text = real.last_text()
+    assert "This child was reported missing before (report #1" in text
+    assert "The child — from the last report:" in text and "Still accurate?" in text
+    await real.tap("Yes, keep all")
+    assert "✓ Kept 8 answers." in real.last_text() and "How tall is Destiny?" in real.last_text()
