@@ -212,7 +212,14 @@ def _reason(text: str, answers: Answers) -> str:
     """Fills the facts a reason names; a reason naming no fact is returned as written."""
     if "{" not in text:
         return text
-    return text.format_map({k: "" if v is None else v for k, v in answers.facts_given.items()})
+    return text.format_map(_Facts({k: v for k, v in answers.facts_given.items() if v is not None}))
+
+
+class _Facts(dict[str, JsonValue]):
+    """The supplied facts for a reason; one not supplied reads as "?" rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def _flags_read(slot: Slot) -> set[str]:
