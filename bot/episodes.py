@@ -27,6 +27,8 @@ from storage.models import Report as ReportRow
 
 log = logging.getLogger(__name__)
 
+# Carried answers kept for the reports being filled in (oldest dropped first).
+CACHED = 256
 # An episode is open for long-term purposes until it is recovered or cancelled.
 RUNNING = frozenset({*OPEN_STATES, "submitted"}) - {"new"}
 
@@ -60,6 +62,7 @@ class Episodes:
         self.recovery = RECOVERY
         self.key = match_key
         self.long_term = timedelta(days=long_term_days)
+        self._carried: dict[tuple[int, ...], dict[str, Answer]] = {}
 
     def flow_of(self, row: ReportRow) -> Flow:
         """Returns the flow a stored report was made with."""
@@ -145,14 +148,27 @@ class Episodes:
         last = self.previous(session, row)
         if last is None or last.id is None:
             return {}
-        answers = load(session, last.id)
         found = kids.recovery_of(session, episode_id=last.id)
-        recovery = load(session, found.id) if found is not None and found.id else {}
         number = self.number(session, row)
-        return {
-            **carried_answers(self.flow, answers, now=now),
-            **previous_episode(answers, recovery, episode_number=number),
-        }
+        # Every step of the new report needs these; they change only when the last episode or
+        # its recovery record does, which their versions tell.
+        key = (
+            last.id,
+            last.version,
+            (found.id or 0) if found else 0,
+            found.version if found else 0,
+            number,
+        )
+        if key not in self._carried:
+            answers = load(session, last.id)
+            recovery = load(session, found.id) if found is not None and found.id else {}
+            if len(self._carried) >= CACHED:
+                self._carried.pop(next(iter(self._carried)))
+            self._carried[key] = {
+                **carried_answers(self.flow, answers, now=now),
+                **previous_episode(answers, recovery, episode_number=number),
+            }
+        return dict(self._carried[key])
 
     def number(self, session: Session, row: ReportRow) -> int:
         """Returns which episode of its child the report is (1 when the child is not known)."""
