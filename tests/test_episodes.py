@@ -11,10 +11,12 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.intake import IntakeService
+from bot.report_pdf import render_pdf
 from flows.conditions import Answered
 from flows.engine import Interview
 from flows.missing_from_care import FLOW
 from flows.prefill import carried_answers
+from flows.report import render_text
 from flows.schema import Answer, Choice, Field, Flow, Kind, Section, Status
 from storage import repository as repo
 from storage.children import Child, ChildKey
@@ -304,6 +306,9 @@ def test_found_runs_the_recovery_flow_closes_the_episode_and_schedules_its_dutie
     (notice,) = recovery.last.notifications
     assert notice.kind == "recovery" and notice.report_id == first.report_id
     assert "Debrief with the child due" in notice.text and "Alvarez" not in notice.text
+    record = service.report(recovery.report_id)  # what Telegram renders on submit
+    assert render_pdf(record, now=clock.now).startswith(b"%PDF")
+    assert "Where found" in render_text(record, now=clock.now)
 
     found_at = clock.now - timedelta(hours=3)
     due = {d.kind: d for d in service.due_items()}
