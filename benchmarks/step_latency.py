@@ -25,7 +25,11 @@ def service_steps() -> list[float]:
         engine = repo.make_engine(f"sqlite:///{Path(folder) / 'intake.db'}")
         repo.create_tables(engine)
         service = IntakeService(
-            flow=FLOW, engine=engine, clock=lambda: datetime.now(UTC), zone=ZONE
+            flow=FLOW,
+            engine=engine,
+            clock=lambda: datetime.now(UTC),
+            zone=ZONE,
+            match_key=b"benchmark-key",
         )
         service.start("bench")
         times: list[float] = []

@@ -30,10 +30,9 @@ log = logging.getLogger("bot")
 
 def build_service(settings: Settings, *, keyring: Keyring | None = None) -> IntakeService:
     """Wires the flow, the database, the keys and the clock into the service."""
+    keys = keyring or production_keyring(settings)
     engine = make_engine(
-        settings.database_url,
-        synchronous=settings.sqlite_synchronous,
-        keyring=keyring or production_keyring(settings),
+        settings.database_url, synchronous=settings.sqlite_synchronous, keyring=keys
     )
     upgrade(engine)  # migrations to head, once per start; concurrent starts wait for each other
     return IntakeService(
@@ -42,6 +41,7 @@ def build_service(settings: Settings, *, keyring: Keyring | None = None) -> Inta
         clock=lambda: datetime.now(UTC),
         zone=settings.zone,
         profile=settings.deadline_profile,
+        long_term_days=settings.long_term_days,
     )
 
 
@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="run the intake in this terminal")
     console.add_argument("--new", action="store_true", help="start a fresh report")
     console.add_argument("--worker", default=None, help="who is reporting (default: your login)")
+    found = commands.add_parser("found", help="record that a missing child was found")
+    found.add_argument("report_id", type=int)
+    found.add_argument("--worker", default=None, help="who is reporting (default: your login)")
     export = commands.add_parser("export", help="print a stored report")
     export.add_argument("report_id", type=int)
     export.add_argument("--format", choices=("text", "json"), default="text")
@@ -111,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdout=sys.stdout,
         new=getattr(args, "new", False),
         echo=not sys.stdin.isatty(),
+        found=args.report_id if args.command == "found" else None,
     )
 
 

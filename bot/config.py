@@ -58,6 +58,8 @@ class Settings(BaseSettings):
             raise ValueError("SUPERVISOR_SUMMARY must be full or minimal")
         return value.lower()
 
+    long_term_days: int = 30
+
     @field_validator("agency_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

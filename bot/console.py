@@ -25,11 +25,22 @@ def run_console(
     stdout: TextIO,
     new: bool = False,
     echo: bool = False,
+    found: int | None = None,
 ) -> int:
-    """Runs one worker's report until it is cancelled or the input ends (amending after submit)."""
-    outcome = service.start(worker, new=new)
-    banner = "Started" if outcome.reply.event == "started" else "Resumed"
-    stdout.write(f"{banner} report #{outcome.report_id}. Send 'help' for commands.\n")
+    """Runs one worker's report until it is cancelled or the input ends (amending after submit).
+
+    With ``found`` it runs the recovery record of that report instead.
+    """
+    if found is not None:
+        outcome = service.found(worker, found, any_worker=True)
+        if outcome.reply.error:
+            stdout.write(outcome.reply.error + "\n")
+            return 1
+        stdout.write(f"Recovery record #{outcome.report_id} for report #{found}.\n")
+    else:
+        outcome = service.start(worker, new=new)
+        banner = "Started" if outcome.reply.event == "started" else "Resumed"
+        stdout.write(f"{banner} report #{outcome.report_id}. Send 'help' for commands.\n")
     while True:
         stdout.write(render_reply(outcome.reply, numbered=True) + "\n")
         if outcome.reply.state == "cancelled":
@@ -54,6 +65,8 @@ def run_console(
 
 def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
     prompt = last.reply.prompt
+    if text.strip().lower() == "/found":
+        return service.found(worker)
     if prompt and prompt.kind is Kind.PHOTO and _as_path(text).is_file():
         return _photo(service, worker, last, _as_path(text))
     # Anything else (none, done, unknown, a command) is for the engine to answer.

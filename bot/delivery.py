@@ -44,6 +44,8 @@ from storage.outbox import Notification
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+# How often the loop looks for episodes that have become long-term.
+LONG_TERM_SCAN = timedelta(minutes=10)
 MAX_BACKOFF = 60.0
 BATCH = 20
 ACK_PREFIX = "ack"
@@ -81,6 +83,7 @@ class Delivery:
         self.ack_wait = ack_wait
         self.minimal_summary = minimal_summary
         self.jitter = jitter
+        self._long_term_scanned: datetime | None = None
 
     # -- the loop ------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, interval: float = 1.0) -> None:
@@ -118,6 +121,12 @@ class Delivery:
         now = self.service.now()
         with repo.transaction(self.service.engine) as session:
             notify.escalations(session, now=now, wait=self.ack_wait)
+        if self._long_term_scanned is None or now - self._long_term_scanned >= LONG_TERM_SCAN:
+            # Days, not seconds, matter here: scan the open episodes every few minutes only.
+            self._long_term_scanned = now
+            for item in self.service.long_term_due():
+                with repo.transaction(self.service.engine) as session:
+                    notify.long_term(session, report_id=item.report_id, now=now)
         with repo.transaction(self.service.engine) as session:
             due = [(r.id or 0, r.report_id) for r in reminders.due(session, now=now)]
         for reminder_id, report_id in due:
@@ -266,10 +275,20 @@ class Delivery:
         if row.kind == "summary":
             from bot.report_pdf import render_pdf
 
-            head = f"📄 <b>Submitted — {number}</b>"
+            found = report.flow_id == self.service.episodes.recovery.id
+            head = (
+                f"✅ <b>Child found — {number}</b>" if found else f"📄 <b>Submitted — {number}</b>"
+            )
             parts = render_html(report, now=now, minimal=self.minimal_summary)
             pdf = render_pdf(report, now=now, photos=service.photos(row.report_id))
             return Message(_with_head(head, parts), pdf=pdf, ack=True)
+        if row.kind == "long_term":
+            owed = [i.label for i in report.open_items if i.section == "Long-term checklist"]
+            head = (
+                f"📅 <b>{number} is a long-term case</b> — still missing. Gather for the police's "
+                "30-day NCIC update:"
+            )
+            return Message(["\n".join([head, *(f"○ {escape(label)}" for label in owed)])])
         if row.kind == "amendment":
             return Message(split_html(self._amendment(row)), ack=True)
         if row.kind == "deadline_passed":

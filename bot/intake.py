@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,13 +19,16 @@ from sqlmodel import Session
 
 from bot import notify
 from bot.audit_events import audit_created, audit_export, audit_step
+from bot.episodes import RUNNING, DueItem, Episodes, Notification
 from flows.classification import at_least
+from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview, Prompt, Reply
 from flows.report import Report, build_report, render_text, report_to_dict
 from flows.schema import Answer, Choice, Flow, Kind, Level, Status
 from flows.slots import Answers, walk
-from storage import audit
+from storage import audit, crypto
+from storage import children as kids
 from storage import repository as repo
 from storage.models import Report as ReportRow
 
@@ -55,6 +58,7 @@ class Outcome:
     chosen: str = ""
     # The worker's message carried an identifying or special-category answer (P2/P3) or a photo.
     sensitive: bool = False
+    notifications: tuple[Notification, ...] = ()
 
 
 class IntakeService:
@@ -68,12 +72,18 @@ class IntakeService:
         clock: Callable[[], datetime],
         zone: ZoneInfo,
         profile: DeadlineProfile = FEDERAL,
+        match_key: bytes | None = None,
+        long_term_days: int = 30,
     ) -> None:
         self.flow = flow
         self.engine = engine
         self.clock = clock
         self.zone = zone
         self.profile = check_profile(flow, profile)
+        # Children are matched under a key derived from the database's keyring (stable across
+        # key rotation), unless one is given.
+        key = match_key or crypto.keyring_for(engine).derive("child-match")
+        self.episodes = Episodes(flow=flow, match_key=key, long_term_days=long_term_days)
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -119,6 +129,7 @@ class IntakeService:
                 interview = self._restore(session, row)
                 source = self._source(row)
                 reply = interview.handle(text, now=now)
+            reply, sent = self._episode_step(session, row, interview, reply, worker, now)
             self._save(session, row, interview, reply, actor=worker, source=source, now=now)
             if message_id is not None and reply.event in ANSWER_EVENTS and interview.changes:
                 repo.link_message(
@@ -128,7 +139,9 @@ class IntakeService:
                     report_id=row.id or 0,
                     key=interview.changes[0].key,
                 )
-        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
+        return replace(
+            self._done(row, reply), sensitive=self._sensitive(interview), notifications=sent
+        )
 
     def handle_choice(
         self,
@@ -152,9 +165,10 @@ class IntakeService:
                 return Outcome(report_id, Reply(row.state, "expired", error=EXPIRED), version)
             source = self._source(row)
             reply = interview.handle(", ".join(c.value for c in chosen), now=now)
+            reply, sent = self._episode_step(session, row, interview, reply, worker, now)
             self._save(session, row, interview, reply, actor=worker, source=source, now=now)
         label = ", ".join(c.label for c in chosen)
-        return replace(self._done(row, reply), chosen=label)
+        return replace(self._done(row, reply), chosen=label, notifications=sent)
 
     def edit_section(
         self,
@@ -238,24 +252,87 @@ class IntakeService:
         return replace(self._done(row, reply), sensitive=True)
 
     def report(self, report_id: int) -> Report:
-        """Builds the current report of any stored report."""
+        """Builds the current report of any stored report, with its episode's open duties."""
         now = self.now()
         # A transaction, not a bare session: a value that fails to decrypt is audited.
         with repo.transaction(self.engine) as session:
             row = repo.get_report(session, report_id=report_id)
             if row is None:
                 raise ReportNotFound(report_id)
-            answers = self._answers(session, row)
-            facts = notify.facts(session, report_id=row.id or 0, zone=self.zone)
-        return build_report(
-            self.flow,
-            answers,
-            now=now,
-            state=row.state,
-            report_id=row.id,
-            profile=self.profile,
-            facts=facts,
-        )
+            return self._report(session, row, now)
+
+    def found(
+        self,
+        worker: str,
+        report_id: int | None = None,
+        *,
+        any_worker: bool = False,
+        update_id: int | None = None,
+    ) -> Outcome:
+        """Starts (or resumes) the recovery record of an open or submitted episode."""
+        now = self.now()
+        with repo.transaction(self.engine) as session:
+            if not self._claim(session, worker, update_id, now):
+                return DUPLICATE
+            if report_id is None:
+                episode = repo.latest_open_report(session, worker=worker, open_states=RUNNING)
+            else:
+                episode = repo.get_report(session, report_id=report_id, lock=True)
+            if episode is not None and episode.flow_id == self.episodes.recovery.id:
+                episode = kids.episode_of(session, recovery_id=episode.id or 0)
+            if (
+                episode is None
+                or episode.id is None
+                or episode.flow_id != self.flow.id
+                or (episode.worker != worker and not any_worker)
+            ):
+                return Outcome(0, Reply("none", "no_report", error="No such report of yours."))
+            row = kids.recovery_of(session, episode_id=episode.id)
+            if row is None and episode.state not in RUNNING:
+                error = f"Report #{episode.id} is {episode.state}: nothing to recover."
+                return Outcome(episode.id, Reply(episode.state, "not_open", error=error))
+            if row is None:
+                row = repo.add_report(
+                    session,
+                    worker=worker,
+                    flow_id=self.episodes.recovery.id,
+                    flow_version=self.episodes.recovery.version,
+                    state="new",
+                    now=now,
+                )
+                row.child_id = episode.child_id
+                kids.link_recovery(session, recovery_id=row.id or 0, episode_id=episode.id)
+                log.info("recovery.started report=%s recovery=%s", episode.id, row.id)
+                interview = self._restore(session, row)
+                reply = interview.start(now=now)
+            else:
+                interview = self._restore(session, row)
+                reply = interview.resume(now=now)
+            self._save(session, row, interview, reply, actor=worker, source="answer", now=now)
+        return self._done(row, reply)
+
+    def due_items(self) -> list[DueItem]:
+        """Returns the open recovery duties of every recovered episode (for reminders)."""
+        now = self.now()
+        with Session(self.engine) as session:
+            rows = kids.reports_in(session, flow_id=self.episodes.recovery.id, states=["submitted"])
+            return [d for row in rows for d in self.episodes.due(session, row, now=now)]
+
+    def long_term_due(self) -> list[DueItem]:
+        """Returns each episode open for LONG_TERM_DAYS or more whose checklist is not done."""
+        now = self.now()
+        items: list[DueItem] = []
+        with Session(self.engine) as session:
+            for row in kids.reports_in(session, flow_id=self.flow.id, states=RUNNING):
+                since = self.episodes.long_term_from(row, self._answers(session, row))
+                if since is None or now < since:
+                    continue
+                report = self._report(session, row, now)
+                owed = [i for i in report.open_items if i.section == "Long-term checklist"]
+                if owed:
+                    label = f"Long-term checklist: {len(owed)} items open"
+                    items.append(DueItem(since, "long_term", row.id or 0, label))
+        return items
 
     def photos(self, report_id: int) -> list[bytes]:
         """Returns the bytes of the photos a report's answers hold, in flow order."""
@@ -357,6 +434,28 @@ class IntakeService:
             return Outcome(report_id, Reply("", "expired", error=EXPIRED), version)
         return row, self._restore(session, row)
 
+    def _report(self, session: Session, row: ReportRow, now: datetime) -> Report:
+        answers = self._answers(session, row)
+        report = build_report(
+            self.episodes.flow_of(row),
+            answers,
+            now=now,
+            state=row.state,
+            report_id=row.id,
+            profile=self.profile,
+            facts=self._facts(session, row, answers, now),
+        )
+        return self.episodes.extend(session, row, report, now=now)
+
+    def _facts(
+        self, session: Session, row: ReportRow, answers: Mapping[str, Answer], now: datetime
+    ) -> dict[str, JsonValue]:
+        """What the report knows beyond its answers: the episode, and who acknowledged it."""
+        return {
+            **self.episodes.facts(session, row, answers, now=now),
+            **notify.facts(session, report_id=row.id or 0, zone=self.zone),
+        }
+
     def _open_row(self, session: Session, worker: str) -> ReportRow | None:
         return repo.latest_open_report(session, worker=worker, open_states=OPEN_STATES)
 
@@ -382,17 +481,56 @@ class IntakeService:
         return {key: Answer(Status(status), value) for key, (status, value) in stored.items()}
 
     def _restore(self, session: Session, row: ReportRow) -> Interview:
+        now = self.now()
+        answers = self._answers(session, row)
         return Interview(
-            self.flow,
+            self.episodes.flow_of(row),
             state=row.state,
-            answers=self._answers(session, row),
+            answers=answers,
             focus=row.focus,
             pending=row.pending,
             failures=row.failures,
             report_id=row.id,
             profile=self.profile,
-            facts=notify.facts(session, report_id=row.id or 0, zone=self.zone),
+            carried=self.episodes.carried(session, row, now=now),
+            facts=self._facts(session, row, answers, now),
         )
+
+    def _episode_step(
+        self,
+        session: Session,
+        row: ReportRow,
+        interview: Interview,
+        reply: Reply,
+        worker: str,
+        now: datetime,
+    ) -> tuple[Reply, tuple[Notification, ...]]:
+        """Links a newly identified child (offering the last episode's answers) and closes the
+        episode when its recovery record is submitted."""
+        if row.flow_id == self.episodes.recovery.id:
+            if interview.state != "submitted" or row.state == "submitted":
+                return reply, ()
+            notice = self.episodes.close(session, row, actor=worker, now=now)
+            if notice is None:
+                return reply, ()
+            # The child is found: the episode's reporting reminders stop. Supervisors get the
+            # recovery record as its summary (queued by the step's save), with its own reminders.
+            notify.episode_closed(session, report_id=notice.report_id, now=now)
+            return replace(reply, notices=(*reply.notices, notice.text)), (notice,)
+        self.episodes.copy_photos(session, row, interview, now=now)
+        if not self.episodes.identify(session, row, interview.answers, now=now):
+            return reply, ()
+        interview.facts = self.episodes.facts(session, row, interview.answers, now=now)
+        last = self.episodes.previous(session, row)
+        reply = interview.offer_carried(
+            reply, self.episodes.carried(session, row, now=now), now=now
+        )
+        when = last.created_at.astimezone(self.zone) if last else now
+        known = (
+            f"This child was reported missing before (report #{last.id if last else '?'}, "
+            f"{when:%b} {when.day}, {when:%Y}). I'll show what we knew then, section by section."
+        )
+        return replace(reply, notices=(*reply.notices, known)), ()
 
     @staticmethod
     def _source(row: ReportRow) -> str:
@@ -416,6 +554,7 @@ class IntakeService:
                 change.key,
                 (change.old.status.value, change.old.value) if change.old else None,
                 (change.new.status.value, change.new.value),
+                change.source,
             )
             for change in interview.changes
         ]
@@ -432,9 +571,10 @@ class IntakeService:
         changes_after = (
             notify.last_change_id(session, report_id=row.id or 0) if row.state == "submitted" else 0
         )
+        flow = self.episodes.flow_of(row)  # the intake, or a recovery record
         audit_step(
             session,
-            flow=self.flow,
+            flow=flow,
             report_id=row.id or 0,
             before=row.state,
             after=interview.state,
@@ -451,16 +591,16 @@ class IntakeService:
         # Notifications and reminders commit with the answer that caused them (the outbox).
         notify.after_step(
             session,
-            flow=self.flow,
+            flow=flow,
             row=row,
             answers=interview.answers,
             report=lambda: build_report(
-                self.flow,
+                flow,
                 interview.answers,
                 now=now,
                 state=interview.state,
                 report_id=row.id,
-                profile=self.profile,
+                profile=self.profile if flow is self.flow else FEDERAL,
             ),
             changed={change.key for change in interview.changes},
             before_state=before_state,

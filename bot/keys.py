@@ -27,6 +27,12 @@ def production_keyring(settings: Settings) -> Keyring:
     """Returns the configured keyring; raises KeyConfigError when it is missing or unsafe."""
     if settings.encryption_keys is None or not settings.encryption_keys.get_secret_value():
         raise KeyConfigError("ENCRYPTION_KEYS is not set")
+    if (
+        settings.encryption_derive_key is None
+        or not settings.encryption_derive_key.get_secret_value()
+    ):
+        # Children are matched across episodes under a key derived from it.
+        raise KeyConfigError("ENCRYPTION_DERIVE_KEY is not set")
     derive = settings.encryption_derive_key
     return Keyring.parse(
         settings.encryption_keys.get_secret_value(),

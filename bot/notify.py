@@ -341,3 +341,30 @@ def facts(session: Session, *, report_id: int, zone: ZoneInfo) -> dict[str, str]
     who = member.name if member is not None else f"#{first.supervisor}"
     when = first.acked_at.astimezone(zone).strftime("%a %b %d %H:%M")
     return {"supervisor_reached": f"{who} acknowledged {when}"}
+
+
+def episode_closed(session: Session, *, report_id: int, now: datetime) -> None:
+    """Cancels every pending reminder of an episode whose child was found."""
+    for row in reminders.of_report(session, report_id=report_id):
+        if row.status == reminders.PENDING:
+            reminders.cancel(session, report_id=report_id, deadline=row.deadline, now=now)
+
+
+def long_term(session: Session, *, report_id: int, now: datetime) -> None:
+    """Queues the long-term checklist once for the worker and the on-call supervisors."""
+    row = session.get(ReportRow, report_id)
+    if row is None:
+        return
+    dedupe_key = f"long_term:{report_id}"
+    recipients, _ = supervisors_for(session, report_id)
+    worker = telegram_id(row.worker)
+    recipients = [*([worker] if worker is not None else []), *recipients]
+    if recipients and not outbox.queued(session, dedupe_key=dedupe_key):
+        outbox.enqueue(
+            session,
+            kind="long_term",
+            report_id=report_id,
+            recipients=list(dict.fromkeys(recipients)),
+            dedupe_key=dedupe_key,
+            now=now,
+        )

@@ -72,6 +72,7 @@ COMMANDS = [
     BotCommand("unknown", "You don't know the answer"),
     BotCommand("edit", "Change an answer: /edit <number or name>"),
     BotCommand("cancel", "Stop this report (nothing is deleted)"),
+    BotCommand("found", "The child is found: record the recovery"),
     BotCommand("help", "What you can send"),
 ]
 
@@ -156,6 +157,7 @@ def build_application(
     app.add_handler(TypeHandler(Update, on_any), group=-1)
     app.add_handler(CallbackQueryHandler(on_tap))
     app.add_handler(CommandHandler(["start", "resume", "new"], on_start, filters=message))
+    app.add_handler(CommandHandler("found", on_found, filters=message))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edit))
     app.add_handler(MessageHandler(message & filters.FORWARDED & filters.TEXT, on_forwarded))
     app.add_handler(MessageHandler(message & filters.TEXT, on_text))
@@ -220,6 +222,18 @@ async def on_start(update: Update, context: Context) -> None:
     )
     word = "started" if outcome.reply.event == "started" else "resumed"
     banner = f"Report #{outcome.report_id} {word}. Send /help for commands."
+    await show(context, message.chat_id, replace(outcome, reply=_noted(outcome, banner)))
+
+
+async def on_found(update: Update, context: Context) -> None:
+    """Starts the recovery record of the worker's report (or of /found REPORT_ID)."""
+    message, service = _message(update), _runtime(context).service
+    words = (message.text or "").split()[1:]
+    report_id = int(words[0].lstrip("#")) if words and words[0].lstrip("#").isdigit() else None
+    outcome = await asyncio.to_thread(
+        service.found, _worker(update), report_id, update_id=update.update_id
+    )
+    banner = f"Recovery record #{outcome.report_id}: the child is found."
     await show(context, message.chat_id, replace(outcome, reply=_noted(outcome, banner)))
 
 

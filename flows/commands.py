@@ -45,6 +45,7 @@ COMMAND_HELP = (
     "  review — the report so far\n"
     "  status — progress, open items and deadlines\n"
     "  cancel — stop this report (nothing is deleted)\n"
+    "  /found — the child is found: record the recovery\n"
     "Every answer is saved the moment you send it."
 )
 

@@ -30,6 +30,10 @@ class Context(Protocol):
         """Tells whether the risk flag ``name`` is raised."""
         ...
 
+    def fact(self, name: str) -> JsonValue:
+        """Returns a value the service supplied beside the answers (None when not supplied)."""
+        ...
+
 
 class Condition:
     """Base of every condition; subclasses are frozen dataclasses."""
@@ -44,6 +48,10 @@ class Condition:
 
     def flags(self) -> Iterator[str]:
         """Yields the risk-flag names the condition reads (for definition checks)."""
+        yield from ()
+
+    def facts(self) -> Iterator[str]:
+        """Yields the supplied facts the condition reads (for definition checks)."""
         yield from ()
 
 
@@ -126,6 +134,27 @@ class AgeBelow(Condition):
 
 
 @dataclass(frozen=True, slots=True)
+class Fact(Condition):
+    """True when the supplied fact ``name`` is at least ``number`` (or truthy, without one)."""
+
+    name: str
+    number: float | None = None
+
+    def holds(self, ctx: Context) -> bool:
+        """Reads the fact from the context and compares it."""
+        value = ctx.fact(self.name)
+        if self.number is None:
+            return bool(value)
+        return (
+            isinstance(value, int | float) and not isinstance(value, bool) and value >= self.number
+        )
+
+    def facts(self) -> Iterator[str]:
+        """Yields the one fact read."""
+        yield self.name
+
+
+@dataclass(frozen=True, slots=True)
 class Flag(Condition):
     """True when the risk flag ``name`` is raised."""
 
@@ -163,6 +192,11 @@ class AnyOf(Condition):
         for c in self.conditions:
             yield from c.flags()
 
+    def facts(self) -> Iterator[str]:
+        """Yields the facts every part reads."""
+        for c in self.conditions:
+            yield from c.facts()
+
 
 @dataclass(frozen=True, slots=True, init=False)
 class AllOf(Condition):
@@ -187,6 +221,11 @@ class AllOf(Condition):
         for c in self.conditions:
             yield from c.flags()
 
+    def facts(self) -> Iterator[str]:
+        """Yields the facts every part reads."""
+        for c in self.conditions:
+            yield from c.facts()
+
 
 @dataclass(frozen=True, slots=True)
 class Not(Condition):
@@ -205,6 +244,10 @@ class Not(Condition):
     def flags(self) -> Iterator[str]:
         """Yields the flags the inner condition reads."""
         yield from self.condition.flags()
+
+    def facts(self) -> Iterator[str]:
+        """Yields the facts the inner condition reads."""
+        yield from self.condition.facts()
 
 
 def age_on(born: date, today: date) -> int:

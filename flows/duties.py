@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flows.answers import format_value
+from flows.conditions import JsonValue
 from flows.schema import ChecklistStep, Flow
 from flows.slots import Answers
 
@@ -61,7 +62,7 @@ def build_duties(
     *,
     now: datetime,
     hours: Mapping[str, float],
-    facts: Mapping[str, str],
+    facts: Mapping[str, JsonValue],
 ) -> tuple[tuple[StepStatus, ...], tuple[DeadlineStatus, ...]]:
     """Returns the checklist in flow order and the deadlines that apply, earliest first."""
     dues = _due_times(flow, answers, now, hours)
@@ -115,7 +116,7 @@ def _due_times(
     return result
 
 
-def _state(step: ChecklistStep, answers: Answers, facts: Mapping[str, str]) -> str:
+def _state(step: ChecklistStep, answers: Answers, facts: Mapping[str, JsonValue]) -> str:
     if step.relevant is not None and not answers.holds(step.relevant):
         return NOT_APPLICABLE
     done = (
@@ -135,10 +136,12 @@ def _step_deadline(
     return DeadlineStatus(step.deadline, step.label, due, due - now, state == DONE, immediate)
 
 
-def _detail(flow: Flow, step: ChecklistStep, answers: Answers, facts: Mapping[str, str]) -> str:
+def _detail(
+    flow: Flow, step: ChecklistStep, answers: Answers, facts: Mapping[str, JsonValue]
+) -> str:
     """Returns how the step was done: the fact, or the answers it shows (never sensitive ones)."""
     if step.done_fact and facts.get(step.done_fact):
-        return facts[step.done_fact]
+        return str(facts[step.done_fact])
     parts = [
         format_value(flow.field(name), answers.value(name))
         for name in step.show

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
@@ -22,9 +22,10 @@ from flows.answers import InvalidAnswer, example, format_value, parse_answer
 from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile
+from flows.prefill import CHANGE_SOME, KEEP_ALL, KEEP_ONE, decision_key, keeps_all, pending, summary
 from flows.report import Report, build_report
-from flows.schema import Answer, Choice, Field, Flow, Kind, Status
-from flows.slots import Answers, Slot, find_slot, next_slot, settled_slots, walk
+from flows.schema import Answer, Choice, Field, Flow, Kind, Section, Status
+from flows.slots import MORE, Answers, Slot, find_slot, next_slot, settled_slots, walk
 
 TRIAGE = "triage"
 UNKNOWN_CHOICE = Choice("unknown", "Unknown")
@@ -33,7 +34,7 @@ DONE_CHOICE = Choice("done", "Done")
 SUBMIT_CHOICE = Choice("submit", "Submit report")
 
 # The lifecycle, as a table. Which question comes next is not a state: it is computed.
-STATES = ["new", "triage", "intake", "review", "submitted", "cancelled"]
+STATES = ["new", "triage", "intake", "review", "submitted", "recovered", "cancelled"]
 TRANSITIONS: list[dict[str, str | list[str] | None]] = [
     {"trigger": "begin", "source": "new", "dest": "triage"},
     {"trigger": "advance", "source": ["triage", "intake"], "dest": "review", "conditions": "done"},
@@ -42,6 +43,11 @@ TRANSITIONS: list[dict[str, str | list[str] | None]] = [
     {"trigger": "advance", "source": ["triage", "intake", "review", "submitted"], "dest": None},
     {"trigger": "submit", "source": "review", "dest": "submitted", "conditions": "done"},
     {"trigger": "cancel", "source": ["new", "triage", "intake", "review"], "dest": "cancelled"},
+    {
+        "trigger": "recover",
+        "source": ["triage", "intake", "review", "submitted"],
+        "dest": "recovered",
+    },
 ]
 CHOICE_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
 # "The child has no phone" is an answer, not an open item.
@@ -130,6 +136,7 @@ class Change:
     key: str
     old: Answer | None
     new: Answer
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,17 +168,20 @@ class Interview:
         failures: int = 0,
         report_id: int | None = None,
         profile: DeadlineProfile = FEDERAL,
-        facts: Mapping[str, str] | None = None,
+        carried: Mapping[str, Answer] | None = None,
+        facts: Mapping[str, JsonValue] | None = None,
     ) -> None:
         self.flow = flow
         self.profile = profile
-        self.facts: Mapping[str, str] = facts or {}
         self.state = state
         self.answers: dict[str, Answer] = dict(answers or {})
         self.focus = focus
         self.pending = pending
         self.failures = failures
         self.report_id = report_id
+        # A known child's answers from the last episode, offered section by section.
+        self.carried: Mapping[str, Answer] = carried or {}
+        self.facts: Mapping[str, JsonValue] = facts or {}
         self.changes: list[Change] = []
         self._now: datetime | None = None
 
@@ -211,6 +221,12 @@ class Interview:
         command = parse_command(text)
         if self.pending == "cancel":
             return self._confirm_cancel(command, text)
+        offered = self._offer()
+        # "keep" and "change some" are commands elsewhere; here they answer "still accurate?".
+        if offered is not None and (
+            keeps_all(text) is not None or command is None or command.name in ("skip", "unknown")
+        ):
+            return self._decide(offered, text)
         if command is not None:
             return self._command(command)
         return self._answer(text)
@@ -250,6 +266,21 @@ class Interview:
         notice = f"✓ Changed: {slot.label}: {format_value(slot.field, value)}"
         return self._advance("revised", notices=(notice,))
 
+    def recover(self, *, now: datetime) -> bool:
+        """Closes the episode as recovered; False when the report is not open or submitted."""
+        self._now = now
+        if self.state not in ("triage", "intake", "review", "submitted"):
+            return False
+        self._fire("recover")
+        return True
+
+    def offer_carried(self, reply: Reply, carried: Mapping[str, Answer], *, now: datetime) -> Reply:
+        """Takes a known child's carried answers mid-step and re-asks with them on offer."""
+        self._now = now
+        self.carried = carried
+        again = self._ask(reply.event)
+        return replace(reply, prompt=again.prompt, progress=again.progress)
+
     def current_key(self, *, now: datetime) -> str | None:
         """Returns the storage key of the question being asked, if any."""
         self._now = now
@@ -284,6 +315,10 @@ class Interview:
         if name == "edit":
             return self._edit(command.argument)
         if name == "keep":
+            slot = self._current()
+            if self.focus is None and slot is not None and slot.key in self._unsettled_carried():
+                self._set(slot.key, self.carried[slot.key], source="prefill")
+                return self._advance("kept", notices=(f"✓ Kept: {slot.label}.",))
             if self.focus is None:
                 return self._ask("keep_nothing", error="There is nothing to keep right now.")
             self.focus = None
@@ -358,6 +393,19 @@ class Interview:
         if wanted.isdigit() and 1 <= int(wanted) <= len(slots):
             return slots[int(wanted) - 1]
         normalised = re.sub(r"[\s-]+", "_", wanted)
+        # By name, a question not yet settled can be reached too (an open item added later,
+        # such as the long-term checklist of a submitted report).
+        unsettled = [
+            s for s in walk(self.flow, view) if s.key not in view.stored and s.field.name != MORE
+        ]
+        for candidates in (slots, unsettled):
+            found = self._match(candidates, wanted, normalised)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _match(slots: list[Slot], wanted: str, normalised: str) -> Slot | None:
         for matches in (
             lambda s: s.key == normalised,
             lambda s: s.field.name == normalised,
@@ -432,10 +480,41 @@ class Interview:
                     f"({format_value(other, earlier)}). Example: {example(field)}"
                 )
 
-    def _set(self, key: str, answer: Answer) -> None:
+    # -- carried answers ---------------------------------------------------------------------
+    def _offer(self) -> Section | None:
+        """Returns the section whose carried answers await "still accurate?", if one does."""
+        if not self.carried or self.focus is not None or self.state not in OPEN_STATES:
+            return None
+        slot = next_slot(self.flow, self._view())
+        if slot is None or decision_key(slot.section) in self.answers:
+            return None
+        return slot.section if pending(slot.section, self.carried, self.answers) else None
+
+    def _decide(self, section: Section, text: str) -> Reply:
+        keep = keeps_all(text)
+        if keep is None and parse_command(text) is not None:
+            keep = False  # skip or unknown: ask the usual questions
+        if keep is None:
+            return self._ask(
+                "prefill_unclear", error=f"Tap {KEEP_ALL.label} or {CHANGE_SOME.label}."
+            )
+        fields = pending(section, self.carried, self.answers)
+        self._set(decision_key(section), Answer(Status.ANSWERED, "keep" if keep else "change"))
+        if not keep:
+            return self._advance(
+                "prefill_change", notices=("Tap Keep on any answer that is still right.",)
+            )
+        for fld in fields:
+            self._set(fld.name, self.carried[fld.name], source="prefill")
+        return self._advance("prefill_kept", notices=(f"✓ Kept {len(fields)} answers.",))
+
+    def _unsettled_carried(self) -> set[str]:
+        return {key for key in self.carried if key not in self.answers}
+
+    def _set(self, key: str, answer: Answer, *, source: str = "") -> None:
         old = self.answers.get(key)
         if old != answer:
-            self.changes.append(Change(key, old, answer))
+            self.changes.append(Change(key, old, answer, source))
             self.answers[key] = answer
         self.failures = 0
 
@@ -458,7 +537,7 @@ class Interview:
                     answers.pop(change.key, None)
                 else:
                     answers[change.key] = change.old
-        view = Answers(self.flow, answers, self._clock())
+        view = Answers(self.flow, answers, self._clock(), facts_given=self.facts)
         messages = [
             alert.message
             for alert in self.flow.alerts
@@ -486,6 +565,20 @@ class Interview:
         answers = self._view()
         slot = self._current()
         prompt = self._prompt(slot, answers) if slot else None
+        if (offered := self._offer()) is not None:
+            prompt = Prompt(
+                decision_key(offered),
+                summary(
+                    offered,
+                    pending(offered, self.carried, self.answers),
+                    self.carried,
+                    self._clock().date(),
+                ),
+                "",
+                Kind.CHOICE,
+                (KEEP_ALL, CHANGE_SOME),
+                offered.title,
+            )
         if prompt is None and self.state == "review":
             prompt = Prompt(
                 "_submit",
@@ -498,7 +591,8 @@ class Interview:
         remaining = sum(
             1 for s in walk(self.flow, answers) if s.field.required and s.key not in self.answers
         )
-        progress = Progress(slot.section.title if slot else "Review", remaining, len(self.answers))
+        settled = sum(1 for key in self.answers if not key.startswith("_"))
+        progress = Progress(slot.section.title if slot else "Review", remaining, settled)
         return Reply(
             self.state,
             event,
@@ -520,10 +614,13 @@ class Interview:
         if field.kind is Kind.PHOTO and field.multiple and slot.key in self.answers:
             choices = (DONE_CHOICE,)
         choices = (*choices, UNKNOWN_CHOICE, SKIP_CHOICE)
+        carried = self.carried.get(slot.key) if slot.key not in self.answers else None
+        if carried is not None:
+            choices = (KEEP_ONE, *choices)
         if slot.repeat is not None and slot.index is not None:
             text = f"{slot.repeat.title} {slot.index + 1} — {text}"
         existing = self.answers.get(slot.key)
-        current = ""
+        current = format_value(field, carried.value) if carried is not None else ""
         if existing is not None:
             current = (
                 format_value(field, existing.value)
@@ -560,7 +657,7 @@ class Interview:
         return slot.field if slot else self.flow.field(key.rsplit(".", 1)[-1])
 
     def _view(self) -> Answers:
-        return Answers(self.flow, self.answers, self._clock())
+        return Answers(self.flow, self.answers, self._clock(), facts_given=self.facts)
 
     def _clock(self) -> datetime:
         if self._now is None:

@@ -12,7 +12,7 @@ hints are never formatted, so they never say it. No choice value may be a comman
 from __future__ import annotations
 
 from flows.classification import classify
-from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Flag, Not, When
+from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
 from flows.schema import (
     Alert,
     Category,
@@ -253,6 +253,12 @@ REPEAT_RUNAWAY = RiskFlag(
         Trigger(
             AtLeast("prior_episode_count", 2),
             "Third or later missing episode (an NCMEC-listed trafficking risk factor)",
+        ),
+        # The service knows the child's episodes even when the worker gives no count.
+        Trigger(
+            Fact("episode_number", 3),
+            "{episode_ordinal} missing episode since {first_episode_on} "
+            "(an NCMEC-listed trafficking risk factor)",
         ),
     ),
 )
@@ -532,6 +538,7 @@ CHILD = Section(
             min_value=12,
             max_value=90,
             ncic="HGT",
+            carry=False,
         ),
         Field(
             "weight",
@@ -542,6 +549,7 @@ CHILD = Section(
             min_value=4,
             max_value=600,
             ncic="WGT",
+            carry=False,
         ),
         Field(
             "hair",
@@ -551,6 +559,7 @@ CHILD = Section(
             label="Hair",
             choices=HAIR_COLORS,
             ncic="HAI",
+            carry=False,
         ),
         Field(
             "eyes",
@@ -574,6 +583,7 @@ CHILD = Section(
             "What was {child} wearing when last seen? Include shoes.",
             hint="Colors, brands, sizes, e.g. black Nike hoodie, gray jeans, white Vans",
             label="Clothing",
+            carry=False,
         ),
         Field(
             "photo",
@@ -583,6 +593,7 @@ CHILD = Section(
             label="Photo",
             sensitive=True,
             multiple=True,
+            dated_by="photo_date",
         ),
         Field(
             "photo_date",
@@ -593,6 +604,7 @@ CHILD = Section(
             relevant=Answered("photo"),
         ),
     ),
+    carry="episode",
 )
 
 # A9.1 and A10, each risk question followed at once by its section-B follow-ups.
@@ -607,6 +619,7 @@ RISKS = Section(
             label="Missing type",
             choices=MISSING_TYPES,
             ncic="MPC",
+            carry=False,
         ),
         # Medical condition
         Field(
@@ -651,6 +664,7 @@ RISKS = Section(
             label="Supplies taken",
             relevant=Flag("medical"),
             sensitive=True,
+            carry=False,
         ),
         # Prescription medication
         Field(
@@ -677,6 +691,7 @@ RISKS = Section(
             label="Last dose",
             relevant=Flag("medication"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "medication_supply_taken",
@@ -685,6 +700,7 @@ RISKS = Section(
             label="Supply taken",
             relevant=Flag("medication"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "medication_missed_effect",
@@ -727,6 +743,7 @@ RISKS = Section(
             label="Recent crisis / symptoms",
             relevant=Flag("mental_health"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "mental_health_triggers",
@@ -753,6 +770,7 @@ RISKS = Section(
             "Has {child} attempted suicide, talked about it, or self-harmed?",
             label="Suicide / self-harm",
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_history",
@@ -769,6 +787,7 @@ RISKS = Section(
             label="Recent signs",
             relevant=Flag("suicide"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_means_taken",
@@ -778,6 +797,7 @@ RISKS = Section(
             label="Means taken",
             relevant=Flag("suicide"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "suicide_significant_places",
@@ -830,6 +850,7 @@ RISKS = Section(
             label="Pregnant",
             relevant=Not(When("sex", "male")),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_details",
@@ -838,6 +859,7 @@ RISKS = Section(
             label="Pregnancy details",
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_provider",
@@ -847,6 +869,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "pregnancy_partner",
@@ -855,6 +878,7 @@ RISKS = Section(
             label="Partner",
             relevant=Flag("pregnancy"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "has_own_child",
@@ -937,6 +961,7 @@ RISKS = Section(
             label="Territory / threats",
             relevant=Flag("gang"),
             sensitive=True,
+            carry=False,
         ),
         # Online enticement
         Field(
@@ -961,6 +986,7 @@ RISKS = Section(
             label="Sextortion / threats",
             relevant=Flag("online_enticement"),
             sensitive=True,
+            carry=False,
         ),
         # CSEC / trafficking: triage already said "known or suspected victim"? Go to the details.
         Field(
@@ -1006,6 +1032,7 @@ RISKS = Section(
             "Who may endanger {child}? Names or descriptions, ages, relationship.",
             label="Person of concern",
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         Field(
             "endangering_why",
@@ -1014,6 +1041,7 @@ RISKS = Section(
             hint="e.g. much older, criminal history, threats",
             label="Why a danger",
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         Field(
             "endangering_contact",
@@ -1022,6 +1050,7 @@ RISKS = Section(
             label="Their phones / vehicle / address",
             required=False,
             relevant=Flag("endangering_company"),
+            carry=False,
         ),
         # Violence / weapons (officer safety)
         Field(
@@ -1051,6 +1080,7 @@ RISKS = Section(
             Kind.YES_NO,
             "Is {child} at risk from weather, darkness, water or traffic?",
             label="Exposure risk",
+            carry=False,
         ),
         Field(
             "exposure_details",
@@ -1059,6 +1089,7 @@ RISKS = Section(
             hint="e.g. 20°F tonight, no coat, river 200 yards away",
             label="Exposure details",
             relevant=Flag("exposure"),
+            carry=False,
         ),
         # Out of character: triage 0.7 is the question.
         Field(
@@ -1068,6 +1099,7 @@ RISKS = Section(
             hint="Recent changes? New friends, more time online, a new phone",
             label="Why out of character",
             relevant=Flag("out_of_character"),
+            carry=False,
         ),
         # Other endangerment: asked always (it is "anything else?"); the details follow either
         # this or triage 0.5.
@@ -1076,6 +1108,7 @@ RISKS = Section(
             Kind.YES_NO,
             "Anything else that puts {child} in danger?",
             label="Other danger",
+            carry=False,
         ),
         Field(
             "danger_details",
@@ -1083,8 +1116,10 @@ RISKS = Section(
             "What danger is {child} in? What, where, and how urgent?",
             label="Danger",
             relevant=Flag("danger"),
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A2 and A3. The agency name (A2.2) was asked in triage.
@@ -1182,6 +1217,7 @@ REPORTER = Section(
             sensitive=True,
         ),
     ),
+    carry="episode",
 )
 
 # A4.7-4.11, A5.6-5.13 (with the free-text half of A5.3, hair style), A6.2-6.3.
@@ -1332,6 +1368,7 @@ DETAILS = Section(
             "Link to a recent video of {child}, if any?",
             label="Video",
             required=False,
+            carry=False,
         ),
         Field(
             "items_taken",
@@ -1340,6 +1377,7 @@ DETAILS = Section(
             label="Items taken",
             required=False,
             choices=ITEMS_TAKEN,
+            carry=False,
         ),
         Field(
             "vehicle_access",
@@ -1356,6 +1394,7 @@ DETAILS = Section(
             relevant=When("vehicle_access", "yes"),
         ),
     ),
+    carry="episode",
 )
 
 # A7.
@@ -1370,6 +1409,7 @@ CONTACT = Section(
             hint="Several are fine. No phone? Send none",
             label="Child's phones",
             multiple=True,
+            carry=False,
         ),
         Field(
             "child_email",
@@ -1392,8 +1432,10 @@ CONTACT = Section(
             hint="Don't search them: secure them and hand them to police",
             label="Devices secured",
             required=False,
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A8.
@@ -1420,6 +1462,7 @@ PLACEMENT = Section(
             Kind.YES_NO,
             "Has the caregiver already reported {child} missing to police or NCMEC?",
             label="Caregiver reported",
+            carry=False,
         ),
         Field(
             "caregiver_report_number",
@@ -1428,6 +1471,7 @@ PLACEMENT = Section(
             hint="e.g. Dayton PD, 25-004512",
             label="Caregiver's report",
             relevant=When("caregiver_reported", "yes"),
+            carry=False,
         ),
         Field(
             "last_caseworker_visit",
@@ -1436,6 +1480,7 @@ PLACEMENT = Section(
             hint="e.g. Mon 3/3, said she was being bullied",
             label="Last caseworker visit",
             required=False,
+            carry=False,
         ),
         Field(
             "recent_changes",
@@ -1444,8 +1489,10 @@ PLACEMENT = Section(
             hint="Placement move, split from siblings, court date, conflict",
             label="Recent changes",
             required=False,
+            carry=False,
         ),
     ),
+    carry="episode",
 )
 
 # A9.2-9.7.
@@ -1459,6 +1506,7 @@ BACKGROUND = Section(
             "What was going on for {child} before they left?",
             hint="Running from something, or toward someone?",
             label="What was going on",
+            carry=False,
         ),
         Field(
             "possible_whereabouts",
@@ -1478,6 +1526,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Was anyone with {child} when last seen?",
             label="With someone when last seen",
+            carry=False,
         ),
         Repeat(
             "companions",
@@ -1528,6 +1577,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
+            carry=False,
         ),
         Field(
             "foul_play_details",
@@ -1536,6 +1586,7 @@ BACKGROUND = Section(
             label="Why suspected",
             relevant=When("foul_play_suspected", "yes"),
             sensitive=True,
+            carry=False,
         ),
         Field(
             "on_probation",
@@ -1551,6 +1602,7 @@ BACKGROUND = Section(
             relevant=When("on_probation", "yes"),
         ),
     ),
+    carry="episode",
 )
 
 # A11, only when an abduction is suspected.
@@ -1736,6 +1788,7 @@ HISTORY = Section(
             relevant=When("missing_before", "yes"),
         ),
     ),
+    carry="recovery",
 )
 
 # A13, filled in during or after the police call.
@@ -2020,6 +2073,59 @@ LONG_TERM = Section(
             sensitive=True,
         ),
     ),
+    carry="episode",
+)
+
+# A16 at LONG_TERM_DAYS: what police need for the 30-day NCIC update. The service supplies the
+# "long_term" fact once the episode has been open that long; until each item is done it stays an
+# open item on the report and the status.
+DONE = (Choice("given", "Yes, given"),)
+LONG_TERM_CHECKLIST = Section(
+    "long_term_checklist",
+    "Long-term checklist",
+    (
+        Field(
+            "medical_records_given",
+            Kind.CHOICE,
+            "Have {child}'s medical records been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Medical records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "dental_records_given",
+            Kind.CHOICE,
+            "Have {child}'s dental records been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Dental records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "fingerprints_given",
+            Kind.CHOICE,
+            "Have {child}'s fingerprints (if any are held) been given to police?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="Fingerprint records given to police",
+            choices=DONE,
+        ),
+        Field(
+            "dna_reference_given",
+            Kind.CHOICE,
+            "Have biological relatives given police DNA reference samples?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="DNA family references given",
+            choices=DONE,
+        ),
+        Field(
+            "ncmec_forensic_services",
+            Kind.CHOICE,
+            "Has NCMEC's forensic services unit been asked for help (age progression, imaging)?",
+            hint="Not yet? Send skip: it stays an open item",
+            label="NCMEC forensic services asked",
+            choices=DONE,
+        ),
+    ),
+    relevant=Fact("long_term"),
 )
 
 # -- The crisis checklist (domain section C3, in its order) ----------------------------------------
@@ -2106,6 +2212,7 @@ _UNCLASSIFIED = Flow(
         NCMEC,
         NOTIFICATIONS,
         LONG_TERM,
+        LONG_TERM_CHECKLIST,
     ),
     # The report lists raised flags in this order: most urgent first.
     risk_flags=(
@@ -2228,6 +2335,8 @@ _UNCLASSIFIED = Flow(
     clock_field="agency_notified_at",
     # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
     # the rest; a state deadline profile (flows.deadline_profiles) shortens or sets them.
+    facts=("episode_number", "episode_ordinal", "first_episode_on", "long_term"),
+    child_keys=(("agency_case_number",), ("child_name", "date_of_birth")),
     deadlines=(
         Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
         Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),
@@ -2246,6 +2355,11 @@ _UNCLASSIFIED = Flow(
 # P1 operational: timestamps, yes/no facts that identify no one, agency and process choices.
 P1_FIELDS = (
     "immediate_danger",
+    "medical_records_given",
+    "dental_records_given",
+    "fingerprints_given",
+    "dna_reference_given",
+    "ncmec_forensic_services",
     "has_gal_casa",
     "age_band",
     "incapacity",

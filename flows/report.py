@@ -130,14 +130,15 @@ def build_report(
     report_id: int | None = None,
     profile: DeadlineProfile = FEDERAL,
     deadline_hours: Mapping[str, float] | None = None,
-    facts: Mapping[str, str] | None = None,
+    facts: Mapping[str, JsonValue] | None = None,
 ) -> Report:
     """Builds the report value from the answers; applicable questions only.
 
-    ``profile`` sets the state's deadline hours (``deadline_hours`` overrides single ones);
-    ``facts`` are what the service knows beyond the answers, e.g. ``supervisor_reached``.
+    ``profile`` sets the state's deadline hours (``deadline_hours`` overrides single ones).
+    ``facts`` are what the service knows beyond the answers: ``supervisor_reached`` for the
+    checklist, and the episode facts a trigger's reason may name ("{episode_ordinal} episode").
     """
-    answers = Answers(flow, stored, now)
+    answers = Answers(flow, stored, now, facts_given=facts or {})
     slots = [s for s in walk(flow, answers) if s.field.name != MORE]
     checklist, deadlines = build_duties(
         flow,
@@ -228,7 +229,7 @@ def _flags(flow: Flow, answers: Answers, slots: list[Slot]) -> tuple[RaisedFlag,
     for risk in flow.risk_flags:
         if not answers.flag(risk.name):
             continue
-        reasons = tuple(t.reason for t in risk.triggers if answers.holds(t.when))
+        reasons = tuple(_reason(t.reason, answers) for t in risk.triggers if answers.holds(t.when))
         details = tuple(
             _line(s, answer)
             for s in slots
@@ -238,6 +239,20 @@ def _flags(flow: Flow, answers: Answers, slots: list[Slot]) -> tuple[RaisedFlag,
         )
         raised.append(RaisedFlag(risk.name, risk.label, risk.cmc, reasons, details))
     return tuple(raised)
+
+
+def _reason(text: str, answers: Answers) -> str:
+    """Fills the facts a reason names; a reason naming no fact is returned as written."""
+    if "{" not in text:
+        return text
+    return text.format_map(_Facts({k: v for k, v in answers.facts_given.items() if v is not None}))
+
+
+class _Facts(dict[str, JsonValue]):
+    """The supplied facts for a reason; one not supplied reads as "?" rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def _flags_read(slot: Slot) -> set[str]:

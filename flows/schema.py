@@ -76,7 +76,10 @@ class Field:
     date field, the age in whole years it implies. ``not_before`` names an earlier datetime field
     this one may not precede. ``pattern`` is a regular expression a text answer must match in
     full (``pattern_message`` says why it failed). ``multiple`` lets a phone field take several
-    numbers and a photo field several photos.
+    numbers and a photo field several photos. ``carry=False`` marks an episode fact (last seen,
+    clothing, case numbers) in a section whose answers are otherwise carried over from a known
+    child's last episode: it is always asked afresh. ``dated_by`` names the date field that
+    says when a photo was taken (its age is shown when the photo is carried over).
     """
 
     name: str
@@ -97,6 +100,8 @@ class Field:
     pattern_message: str = ""
     ncic: str = ""
     classification: Level | None = None
+    carry: bool = True
+    dated_by: str = ""
 
     @property
     def title(self) -> str:
@@ -120,14 +125,24 @@ class Repeat:
         return self.noun.capitalize()
 
 
+CARRY_SOURCES = ("", "episode", "recovery")
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A titled run of questions; the progress line names the current section."""
+    """A titled run of questions; the progress line names the current section.
+
+    ``carry`` says where a known child's next episode gets answers to offer (after a "still
+    accurate?"): ``"episode"`` copies the stable facts of the last episode, ``"recovery"`` takes
+    what the service derives from the last episode's recovery record. Fields marked
+    ``carry=False`` and repeat groups are always asked afresh.
+    """
 
     name: str
     title: str
     items: tuple[Field | Repeat, ...]
     relevant: Condition | None = None
+    carry: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +230,12 @@ class ChecklistStep:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """A whole form: its sections in order, plus the flags, alerts and read-out built on them."""
+    """A whole form: its sections in order, plus the flags, alerts and read-out built on them.
+
+    ``facts`` names the values the service supplies beside the answers (e.g. the episode
+    number of a known child); ``Fact`` conditions may read only these. ``child_keys`` lists the
+    groups of answers that identify a child across episodes (case number; name and birth date).
+    """
 
     id: str
     version: str
@@ -230,6 +250,8 @@ class Flow:
     clock_field: str = ""
     deadlines: tuple[Deadline, ...] = ()
     checklist: tuple[ChecklistStep, ...] = ()
+    facts: tuple[str, ...] = ()
+    child_keys: tuple[tuple[str, ...], ...] = ()
     _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

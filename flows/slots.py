@@ -66,6 +66,7 @@ class Answers:
     stored: Mapping[str, Answer]
     now: datetime
     scope: tuple[Repeat, int] | None = None
+    facts_given: Mapping[str, JsonValue] = field(default_factory=dict)
     _relevant: dict[str, bool] = field(default_factory=dict)
     _flags: dict[str, bool] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
@@ -77,6 +78,7 @@ class Answers:
             self.stored,
             self.now,
             (repeat, index),
+            self.facts_given,
             self._relevant,
             self._flags,
             self._busy,
@@ -111,6 +113,10 @@ class Answers:
             self._busy.discard(name)
         return self._flags[name]
 
+    def fact(self, name: str) -> JsonValue:
+        """Returns a value the service supplied beside the answers (None when not supplied)."""
+        return self.facts_given.get(name)
+
     def top(self) -> Answers:
         """Returns the unscoped view."""
         return self if self.scope is None else self.scoped_out()
@@ -118,7 +124,14 @@ class Answers:
     def scoped_out(self) -> Answers:
         """Returns a view outside any repeat item."""
         return Answers(
-            self.flow, self.stored, self.now, None, self._relevant, self._flags, self._busy
+            self.flow,
+            self.stored,
+            self.now,
+            None,
+            self.facts_given,
+            self._relevant,
+            self._flags,
+            self._busy,
         )
 
     def holds(self, condition: Condition | None) -> bool:

@@ -6,7 +6,16 @@ import re
 from collections.abc import Iterable
 
 from flows.conditions import Condition
-from flows.schema import Field, Flow, FlowDefinitionError, Kind, Repeat
+from flows.schema import (
+    CARRY_SOURCES,
+    Alert,
+    Field,
+    Flow,
+    FlowDefinitionError,
+    Kind,
+    Repeat,
+    RiskFlag,
+)
 from flows.slots import MORE
 
 CHOICE_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE)
@@ -47,8 +56,57 @@ def validate_flow(flow: Flow) -> Flow:
     for deadline in flow.deadlines:
         if deadline.done_field:
             _known(f"deadline {deadline.name}", deadline.done_field, order)
+    for group in flow.child_keys:
+        for name in group:
+            _known("child_keys", name, order)
+    _check_carry(flow)
+    _check_facts(flow)
     _check_checklist(flow, order)
     return flow
+
+
+def _check_carry(flow: Flow) -> None:
+    """Carrying marks must mean something: a known source, and carry=False only where carried."""
+    for section in flow.sections:
+        if section.carry not in CARRY_SOURCES:
+            raise FlowDefinitionError(
+                f"section {section.name!r}: carry must be one of {CARRY_SOURCES[1:]}"
+            )
+        for item in section.items:
+            if isinstance(item, Repeat):
+                continue
+            if not item.carry and not section.carry:
+                raise FlowDefinitionError(
+                    f"field {item.name!r}: carry=False in section {section.name!r}, "
+                    "which carries nothing"
+                )
+            if item.dated_by and (
+                item.kind is not Kind.PHOTO
+                or not flow.has_field(item.dated_by)
+                or flow.field(item.dated_by).kind is not Kind.DATE
+            ):
+                raise FlowDefinitionError(
+                    f"field {item.name!r}: dated_by must put a date field on a photo field"
+                )
+
+
+def _check_facts(flow: Flow) -> None:
+    """Conditions and reasons may name only the facts the flow declares."""
+    conditions: list[tuple[str, Condition]] = []
+    for fld, repeat in _fields(flow):
+        conditions += [(fld.name, c) for c in _conditions_of(flow, fld, repeat)]
+    owners: list[RiskFlag | Alert] = [*flow.risk_flags, *flow.alerts]
+    for owner in owners:
+        for trigger in owner.triggers:
+            conditions.append((owner.name, trigger.when))
+            for name in re.findall(r"{(\w+)}", trigger.reason):
+                if name not in flow.facts:
+                    raise FlowDefinitionError(f"{owner.name!r}: reason names unknown fact {name!r}")
+    conditions += [(c.code, c.when) for c in flow.categories if c.when is not None]
+    for owner_name, condition in conditions:
+        for name in condition.facts():
+            if name not in flow.facts:
+                raise FlowDefinitionError(f"{owner_name!r} reads an undeclared fact {name!r}")
 
 
 def _check_checklist(flow: Flow, order: dict[str, int]) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import children as children  # registers the child and recovery-link tables
 from storage import crypto
 from storage import outbox as outbox  # registers the outbox and acknowledgement tables
 from storage import reminders as reminders  # registers the reminder table
@@ -42,6 +43,7 @@ class AnswerWrite:
     key: str
     old: StoredAnswer | None
     new: StoredAnswer
+    source: str = ""  # overrides the step's source (e.g. "prefill")
 
 
 def make_engine(
@@ -263,7 +265,7 @@ def save_step(
                 new_status=status,
                 new_value=seal_value(session, value, context=new_context),
                 actor=actor,
-                source=source,
+                source=write.source or source,
                 changed_at=now,
             )
         )

@@ -26,6 +26,8 @@ from tests.databases import db_url, engine, postgres_url  # noqa: F401  (shared 
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=ZONE)
+# Tests match children under a fixed key; production derives it from a secret.
+MATCH_KEY = b"test-child-match-key"
 
 MINI_FLOW = Flow(
     id="mini",

@@ -116,7 +116,10 @@ def _shown(service: IntakeService, worker: str) -> tuple[int, int]:
 
 
 # Every process of the test seals and opens with the same key, as one deployment would.
-KEYRING = Keyring.parse("t1:HIXwy1NFsDfODiReR/xV8uUORqvEugCBNkVtz6tVBlw=")
+KEYRING = Keyring.parse(
+    "t1:HIXwy1NFsDfODiReR/xV8uUORqvEugCBNkVtz6tVBlw=",
+    derive="gnXRlDDjGQMAma1/HkMvR+7O7OtjgXKZDBoZE2RPwBY=",
+)
 
 
 def service_for(url: str, clock: Callable[[], datetime] = lambda: NOW) -> IntakeService:

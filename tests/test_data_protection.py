@@ -164,10 +164,11 @@ def test_rotation_killed_half_way_finishes_on_the_next_run(tmp_path: Path) -> No
 def test_rotation_runs_while_the_service_keeps_answering(tmp_path: Path) -> None:
     old, new = key(), key()
     path = tmp_path / "intake.db"
-    before = engine_at(path, crypto.Keyring.parse(f"k1:{old}"))
+    root = key()
+    before = engine_at(path, crypto.Keyring.parse(f"k1:{old}", derive=root))
     for n in range(4):
         fill(service_for(before), f"console:w{n}")
-    both = engine_at(path, crypto.Keyring.parse(f"k2:{new},k1:{old}"))
+    both = engine_at(path, crypto.Keyring.parse(f"k2:{new},k1:{old}", derive=root))
     service = service_for(both)
     service.start("console:live", new=True)
     answered: list[str] = []
@@ -265,13 +266,19 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'intake.db'}")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
     monkeypatch.setenv("ENCRYPTION_KEYS", f"k1:{key()}")
+    monkeypatch.setenv("ENCRYPTION_DERIVE_KEY", key())
     return tmp_path / "intake.db"
 
 
 def test_audit_verify_passes_then_names_a_changed_row_and_a_deleted_last_row(
     cli_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    engine = engine_at(cli_env, crypto.Keyring.parse(os.environ["ENCRYPTION_KEYS"]))
+    engine = engine_at(
+        cli_env,
+        crypto.Keyring.parse(
+            os.environ["ENCRYPTION_KEYS"], derive=os.environ["ENCRYPTION_DERIVE_KEY"]
+        ),
+    )
     fill(service_for(engine))
     assert main(["audit", "verify"]) == 0
     assert "intact" in capsys.readouterr().out
@@ -290,7 +297,13 @@ def test_keys_rotate_and_purge_run_from_the_command_line(
     cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = os.environ["ENCRYPTION_KEYS"]
-    fill(service_for(engine_at(cli_env, crypto.Keyring.parse(first))))
+    fill(
+        service_for(
+            engine_at(
+                cli_env, crypto.Keyring.parse(first, derive=os.environ["ENCRYPTION_DERIVE_KEY"])
+            )
+        )
+    )
     monkeypatch.setenv("ENCRYPTION_KEYS", f"k2:{key()},{first}")
     assert main(["keys", "rotate", "--batch", "5"]) == 0
     out = capsys.readouterr().out

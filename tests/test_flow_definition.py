@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -157,10 +157,15 @@ class Ctx:
 
     answers: dict[str, JsonValue]
     now: datetime = NOW
+    facts: dict[str, JsonValue] = field(default_factory=dict)
 
     def value(self, name: str) -> JsonValue:
         """Returns the answer given, if any."""
         return self.answers.get(name)
+
+    def fact(self, name: str) -> JsonValue:
+        """Returns a fact the service would supply, if any."""
+        return self.facts.get(name)
 
     def flag(self, name: str) -> bool:
         """Tells whether any trigger of the flag holds."""
@@ -514,8 +519,14 @@ def test_third_or_later_episode_raises_the_repeat_runaway_flag() -> None:
     ctx = Ctx({"missing_before": "yes", "prior_episode_count": 2})
     assert ctx.flag("repeat_runaway")
     assert not Ctx({"missing_before": "yes", "prior_episode_count": 1}).flag("repeat_runaway")
-    (trigger,) = FLAGS["repeat_runaway"].triggers
-    assert "Third or later" in trigger.reason
+    counted, _ = FLAGS["repeat_runaway"].triggers
+    assert "Third or later" in counted.reason
+
+
+def test_a_third_known_episode_raises_the_repeat_runaway_flag_without_a_count() -> None:
+    assert Ctx({}, facts={"episode_number": 3}).flag("repeat_runaway")
+    assert not Ctx({}, facts={"episode_number": 2}).flag("repeat_runaway")
+    assert not Ctx({}).flag("repeat_runaway")
 
 
 def test_csec_follow_ups_do_not_wait_for_the_episode_count_asked_later() -> None:

@@ -12,13 +12,15 @@ from sqlmodel import Session
 from bot.intake import IntakeService, ReportNotFound
 from flows.schema import Flow
 from storage import repository as repo
-from tests.conftest import NOW, ZONE
+from tests.conftest import MATCH_KEY, NOW, ZONE
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 32
 
 
 def service_for(flow: Flow, engine: Engine) -> IntakeService:
-    return IntakeService(flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE)
+    return IntakeService(
+        flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE, match_key=MATCH_KEY
+    )
 
 
 def answers_of(engine: Engine, report_id: int) -> dict[str, tuple[str, object]]:

@@ -431,3 +431,21 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
     assert text.index("POLICE READ-OUT") < text.index("OPEN ITEMS") < text.index("DEADLINES")
     assert all(len(x) <= 100 for x in text.splitlines())
     json.dumps(report_to_dict(report))
+
+
+def test_a_flag_reason_names_the_facts_supplied_and_marks_a_missing_one() -> None:
+    from flows.conditions import Fact
+    from flows.schema import Field, Flow, Kind, RiskFlag, Section, Trigger
+
+    flag = RiskFlag("f", "F", (Trigger(Fact("n", 3), "{ordinal} time since {since}"),))
+    flow = Flow(
+        id="t",
+        version="1",
+        title="T",
+        sections=(Section("s", "S", (Field("a", Kind.TEXT, "A?"),)),),
+        risk_flags=(flag,),
+        facts=("n", "ordinal", "since"),
+    )
+    report = build_report(flow, {}, now=NOW, facts={"n": 3, "ordinal": "3rd"})
+    assert report.flags[0].reasons == ("3rd time since ?",)
+    assert build_report(flow, {}, now=NOW, facts={"n": 2}).flags == ()

@@ -57,6 +57,7 @@ def test_a_second_polling_bot_exits_before_calling_telegram(
         "DATABASE_URL": db_url,
         "LOG_LEVEL": "INFO",
         "ENCRYPTION_KEYS": f"t1:{base64.b64encode(os.urandom(32)).decode()}",
+        "ENCRYPTION_DERIVE_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     command = [sys.executable, "-m", "bot", "run"]
     first = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE)

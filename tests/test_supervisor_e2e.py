@@ -67,6 +67,7 @@ def tap(user: dict[str, Any], n: int, data: str, text: str) -> dict[str, Any]:
 
 # One deployment's key, shared by every process the test starts.
 KEYS = f"t1:{base64.b64encode(os.urandom(32)).decode()}"
+DERIVE = base64.b64encode(os.urandom(32)).decode()
 
 
 def start_bot(api: FakeBotApi, tmp_path: Path) -> subprocess.Popen[bytes]:
@@ -79,6 +80,7 @@ def start_bot(api: FakeBotApi, tmp_path: Path) -> subprocess.Popen[bytes]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
         "ADMIN_IDS": "111",
         "ENCRYPTION_KEYS": KEYS,
+        "ENCRYPTION_DERIVE_KEY": DERIVE,
     }
     before = len([c for c in api.calls if c[0] == "setMyCommands"])
     bot = subprocess.Popen(
@@ -175,6 +177,7 @@ def test_killing_the_bot_while_telegram_fails_loses_no_alert(tmp_path: Path) -> 
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intake.db'}",
         "ENCRYPTION_KEYS": KEYS,
+        "ENCRYPTION_DERIVE_KEY": DERIVE,
     }
     subprocess.run(
         [sys.executable, "-m", "bot", "staff", "add", "301", "--role", "supervisor"],

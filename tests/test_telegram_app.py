@@ -28,7 +28,7 @@ from storage import repository as repo
 from storage import staff
 from storage.audit import AuditEvent
 from storage.staff import Role
-from tests.conftest import MINI_FLOW, NOW, ZONE
+from tests.conftest import MATCH_KEY, MINI_FLOW, NOW, ZONE
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
@@ -239,7 +239,9 @@ async def _chat(engine: Engine, flow: Flow) -> AsyncIterator[Chat]:
     with repo.transaction(engine) as session:
         for user in (ANA, BO):  # both may use the bot (the gate is tested in test_access.py)
             staff.put(session, telegram_id=user["id"], role=Role.STAFF, now=NOW)
-    service = IntakeService(flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE)
+    service = IntakeService(
+        flow=flow, engine=engine, clock=lambda: NOW, zone=ZONE, match_key=MATCH_KEY
+    )
     api = RecordingRequest()
     settings = Settings(_env_file=None, telegram_bot_token="123:TEST")
     app = build_application(
@@ -590,3 +592,31 @@ async def test_one_chat_is_sequential_and_chats_run_side_by_side() -> None:
         processor.do_process_update(update(2), step("b1", 0)),
     )
     assert order.index("a1-") < order.index("a2+") and order.index("b1-") < order.index("a1-")
+
+
+async def test_found_starts_the_recovery_record_of_the_workers_report(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.tap("No")
+    await chat.send("/found")
+    text = chat.last_text()
+    assert "Recovery record #2: the child is found." in text
+    assert "When was the child found?" in text
+    await chat.send("/found 99")
+    assert "No such report of yours." in chat.last_text()
+
+
+async def test_a_known_child_gets_still_accurate_buttons_per_section(real: Chat) -> None:
+    from tests.episode_driver import answer, converse
+
+    worker = "telegram:111"
+    converse(real.service, worker, real.service.start(worker, new=True), 1)
+    await real.send("/new")
+    outcome = real.service.start(worker)
+    while outcome.reply.prompt is not None and outcome.reply.prompt.key != "child_name":
+        outcome = real.service.handle_text(worker, answer(outcome.reply.prompt, 2))
+    await real.send("Alvarez, Destiny Marie")
+    text = real.last_text()
+    assert "This child was reported missing before (report #1" in text
+    assert "The child — from the last report:" in text and "Still accurate?" in text
+    await real.tap("Yes, keep all")
+    assert "✓ Kept 8 answers." in real.last_text() and "How tall is Destiny?" in real.last_text()

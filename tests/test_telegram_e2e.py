@@ -81,6 +81,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
         "DATABASE_URL": db_url,  # an empty database: the bot migrates it at start-up
         "LOG_LEVEL": "INFO",
         "ENCRYPTION_KEYS": f"t1:{base64.b64encode(os.urandom(32)).decode()}",
+        "ENCRYPTION_DERIVE_KEY": base64.b64encode(os.urandom(32)).decode(),
         "ADMIN_IDS": "111",
     }
     bot = subprocess.Popen(

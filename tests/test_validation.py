@@ -117,3 +117,47 @@ def test_storage_does_not_know_telegram_or_the_flow() -> None:
         "assert not loaded, loaded"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_recovery_flow_is_valid() -> None:
+    from flows.recovery import RECOVERY
+
+    assert validate_flow(RECOVERY) is RECOVERY
+
+
+def test_an_episode_fact_outside_a_carried_section_is_refused() -> None:
+    with pytest.raises(FlowDefinitionError, match="'a': carry=False in section 's'"):
+        validate_flow(flow_of(yes_no("a", carry=False)))
+
+
+def test_an_unknown_carry_source_is_refused() -> None:
+    flow = Flow(
+        id="t", version="1", title="T", sections=(Section("s", "S", (yes_no("a"),), carry="x"),)
+    )
+    with pytest.raises(FlowDefinitionError, match="section 's': carry must be one of"):
+        validate_flow(flow)
+
+
+def test_a_photo_date_must_be_a_date_on_a_photo() -> None:
+    photo = Field("p", Kind.PHOTO, "Photo?", dated_by="a")
+    with pytest.raises(FlowDefinitionError, match="'p': dated_by must put a date field"):
+        validate_flow(flow_of(yes_no("a"), photo))
+
+
+def test_a_condition_on_an_undeclared_fact_is_refused() -> None:
+    from flows.conditions import Fact
+
+    with pytest.raises(FlowDefinitionError, match="'b' reads an undeclared fact 'episodes'"):
+        validate_flow(flow_of(yes_no("a"), yes_no("b", relevant=Fact("episodes", 3))))
+    assert validate_flow(flow_of(yes_no("b", relevant=Fact("episodes", 3)), facts=("episodes",)))
+
+
+def test_a_reason_naming_an_undeclared_fact_is_refused() -> None:
+    flag = RiskFlag("f", "F", (Trigger(When("a", "yes"), "{count} episodes"),))
+    with pytest.raises(FlowDefinitionError, match="'f': reason names unknown fact 'count'"):
+        validate_flow(flow_of(yes_no("a"), risk_flags=(flag,)))
+
+
+def test_child_keys_must_name_fields() -> None:
+    with pytest.raises(FlowDefinitionError, match="'child_keys' refers to an unknown field 'x'"):
+        validate_flow(flow_of(yes_no("a"), child_keys=(("x",),)))
