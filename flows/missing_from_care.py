@@ -538,7 +538,6 @@ CHILD = Section(
             min_value=12,
             max_value=90,
             ncic="HGT",
-            carry=False,
         ),
         Field(
             "weight",
@@ -549,7 +548,6 @@ CHILD = Section(
             min_value=4,
             max_value=600,
             ncic="WGT",
-            carry=False,
         ),
         Field(
             "hair",
@@ -559,7 +557,6 @@ CHILD = Section(
             label="Hair",
             choices=HAIR_COLORS,
             ncic="HAI",
-            carry=False,
         ),
         Field(
             "eyes",

@@ -78,6 +78,10 @@ BY_KIND = {
 }
 
 
+# The call-ready milestone's message starts with these words.
+CALL_READY = "You have what police need"
+
+
 def tiny_png() -> bytes:
     """Returns a valid 1x1 RGB PNG."""
 
@@ -112,6 +116,7 @@ class Run:
     seconds: float = 0.0
     asked: list[str] = field(default_factory=list)
     last: Outcome | None = None
+    call_ready_at: int = 0  # the message after which police could be called (0: never)
 
 
 def answer(
@@ -170,6 +175,8 @@ def converse(
                 outcome = service.handle_text(worker, "skip")
         run.messages += 1
         run.last = outcome
+        if not run.call_ready_at and any(CALL_READY in a for a in outcome.reply.alerts):
+            run.call_ready_at = run.messages
     run.seconds = time.perf_counter() - began
     return run
 
@@ -202,9 +209,12 @@ def main() -> None:
             first, recovery, second = two_episodes(service, clock, yes=yes)
             service.engine.dispose()
         share = second.messages / first.messages
+        ready = second.call_ready_at / first.call_ready_at
         print(
             f"{scenario}: first episode {first.messages} messages, recovery {recovery.messages}, "
-            f"second episode {second.messages} ({share:.0%} of the first); mean step "
+            f"second episode {second.messages} ({share:.0%} of the first); police call-ready "
+            f"after {first.call_ready_at} messages first, {second.call_ready_at} second "
+            f"({ready:.0%}); mean step "
             f"{first.seconds / first.messages * 1e3:.1f} ms first, "
             f"{second.seconds / second.messages * 1e3:.1f} ms second"
         )

@@ -144,7 +144,8 @@ def test_episode_facts_are_never_carried_from_the_last_report() -> None:
         )
     }
     carried = carried_answers(FLOW, previous, now=NOW)
-    assert set(carried) == {"eyes", "agency_case_number"}
+    # Height and weight are description: carried, and shown for "still accurate?".
+    assert set(carried) == {"eyes", "agency_case_number", "height", "weight"}
 
 
 # -- known children through the service, on the real flow ------------------------------------
@@ -203,9 +204,9 @@ def test_a_known_child_is_offered_the_last_episode_right_after_name_and_birth_da
 
 def test_the_second_episode_keeps_stable_facts_and_asks_the_episode_afresh(story: Story) -> None:
     asked = set(story.second.asked)
-    assert {"last_seen_at", "clothing", "height", "le_case_number", "nic_number"} <= asked
+    assert {"last_seen_at", "clothing", "le_case_number", "nic_number"} <= asked
     assert {"ncmec_case_number", "what_happened", "missing_type"} <= asked
-    assert not {"sex", "eyes", "photo", "guardian_name", "medication_details"} & asked
+    assert not {"sex", "eyes", "height", "photo", "guardian_name", "medication_details"} & asked
     second = answers_of(story.service, story.second.report_id)
     first = answers_of(story.service, story.first.report_id)
     assert second["guardian_name"] == first["guardian_name"]
