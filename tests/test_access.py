@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -29,8 +28,8 @@ TABLES = ("report", "answer", "answer_change", "photo", "processed_update", "out
 
 
 @pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
-    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}", keyring=KEYRING)
+async def chat(db_url: str) -> AsyncIterator[Chat]:
+    engine = repo.make_engine(db_url, keyring=KEYRING)
     repo.create_tables(engine)
     with repo.transaction(engine) as session:
         staff.put(session, telegram_id=ANA["id"], role=Role.STAFF, now=NOW, name="Ana W.")
@@ -47,6 +46,7 @@ async def chat(tmp_path: Path) -> AsyncIterator[Chat]:
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         yield Chat(app, api, service, engine)
+    engine.dispose()
 
 
 def audit_rows(chat: Chat) -> list[tuple[str, str | None, str | None]]:
@@ -168,8 +168,8 @@ def test_roles_include_the_ones_below(
     assert not member.has(Role.STAFF)
 
 
-def test_the_command_line_adds_lists_and_removes_staff(tmp_path: Path) -> None:
-    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}", keyring=KEYRING)
+def test_the_command_line_adds_lists_and_removes_staff(db_url: str) -> None:
+    engine = repo.make_engine(db_url, keyring=KEYRING)
     repo.create_tables(engine)
     access = Access(engine, lambda: NOW)
 
@@ -189,6 +189,7 @@ def test_the_command_line_adds_lists_and_removes_staff(tmp_path: Path) -> None:
     assert run("add", "5", "--role", "staff", "--rank", "-1")[0] == 2
     with pytest.raises(SystemExit):
         _parser().parse_args(["staff", "add", "@ana", "--role", "staff"])  # ids, not usernames
+    engine.dispose()
 
 
 def test_admin_ids_must_be_numeric() -> None:

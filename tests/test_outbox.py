@@ -10,7 +10,6 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,9 +118,9 @@ class Office:
 
 
 async def _office(
-    tmp_path: Path, api: FaultyApi, clock: Clock, *, flow: Flow = MINI_FLOW, **settings: Any
+    db_url: str, api: FaultyApi, clock: Clock, *, flow: Flow = MINI_FLOW, **settings: Any
 ) -> AsyncIterator[Office]:
-    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}", keyring=KEYRING)
+    engine = repo.make_engine(db_url, keyring=KEYRING)
     repo.create_tables(engine)
     service = IntakeService(flow=flow, engine=engine, clock=clock, zone=ZONE)
     config = Settings(_env_file=None, telegram_bot_token="123:TEST", **settings)
@@ -139,10 +138,11 @@ async def _office(
         await delivery.bot.initialize()
         yield Office(Chat(app, api, service, engine), api, clock, delivery)
         await delivery.bot.shutdown()
+    engine.dispose()
 
 
-def seed(tmp_path: Path) -> None:
-    engine = repo.make_engine(f"sqlite:///{tmp_path / 'intake.db'}", keyring=KEYRING)
+def seed(db_url: str) -> None:
+    engine = repo.make_engine(db_url, keyring=KEYRING)
     repo.create_tables(engine)
     with repo.transaction(engine) as session:
         staff.put(session, telegram_id=ANA["id"], role=Role.STAFF, now=NOW, name="Ana W.")
@@ -164,9 +164,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def office(tmp_path: Path, api: FaultyApi, clock: Clock) -> AsyncIterator[Office]:
-    seed(tmp_path)
-    async for harness in _office(tmp_path, api, clock):
+async def office(db_url: str, api: FaultyApi, clock: Clock) -> AsyncIterator[Office]:
+    seed(db_url)
+    async for harness in _office(db_url, api, clock):
         yield harness
 
 
@@ -207,11 +207,11 @@ async def test_outbox_rows_hold_no_answer_text(office: Office) -> None:
 
 
 async def test_429_5xx_and_network_faults_are_retried_and_each_message_arrives_once(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
+    seed(db_url)
     api.faults[S1["id"]] = [too_many(5), BAD_GATEWAY, NetworkError("connection reset"), TimedOut()]
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
         await office.deliver()
         [row] = office.rows(kind="alert")
@@ -226,7 +226,7 @@ async def test_429_5xx_and_network_faults_are_retried_and_each_message_arrives_o
         assert (row.last_error, row.failures, row.status) == ("NetworkError", 1, "pending")
         assert row.next_attempt_at == clock.now + timedelta(seconds=1)  # backoff 1, 2, 4 ... s
     # A restart in the middle: a new application on the same database resumes the row.
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         clock.advance(seconds=1)
         await office.deliver()  # connection reset
         clock.advance(seconds=2)
@@ -248,10 +248,10 @@ async def test_429_5xx_and_network_faults_are_retried_and_each_message_arrives_o
 
 
 async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
-    async for office in _office(tmp_path, api, clock):
+    seed(db_url)
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
 
         # The send goes through; the process dies before it records that it did.
@@ -261,7 +261,7 @@ async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(
             await office.deliver()
         office.delivery._sent = original  # type: ignore[method-assign]
         assert len(api.texts(S1["id"])) == 1
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         await office.deliver()
         assert len(api.texts(S1["id"])) == 1  # leased: not yet
         clock.advance(minutes=3)  # another sender would wait for the lease to run out
@@ -274,11 +274,11 @@ async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(
 
 
 async def test_a_supervisor_who_blocked_the_bot_is_marked_and_the_next_one_alerted(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
+    seed(db_url)
     api.faults[S1["id"]] = [BLOCKED]
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
         await office.deliver()
         first, second = office.rows(kind="alert")
@@ -294,12 +294,12 @@ async def test_a_supervisor_who_blocked_the_bot_is_marked_and_the_next_one_alert
 
 
 async def test_when_no_supervisor_can_be_reached_the_worker_is_told_so(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
+    seed(db_url)
     api.faults[S1["id"]] = [BLOCKED]
     api.faults[S2["id"]] = [BLOCKED]
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
         await office.deliver()
         assert "No supervisor could be reached yet" in api.texts(ANA["id"])[-1]
@@ -371,10 +371,10 @@ async def test_an_unacknowledged_alert_is_resent_and_escalated_after_the_wait(
 
 
 async def test_the_ack_wait_comes_from_the_settings(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
-    async for office in _office(tmp_path, api, clock, supervisor_ack_minutes=5):
+    seed(db_url)
+    async for office in _office(db_url, api, clock, supervisor_ack_minutes=5):
         await say(office, *CALL_READY)
         await office.deliver()
         clock.advance(minutes=5)
@@ -383,10 +383,10 @@ async def test_the_ack_wait_comes_from_the_settings(
 
 
 async def test_reminders_are_planned_moved_fired_after_a_restart_and_cancelled_when_done(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
-    async for office in _office(tmp_path, api, clock, flow=FLOW_WITH_DEADLINE):
+    seed(db_url)
+    async for office in _office(db_url, api, clock, flow=FLOW_WITH_DEADLINE):
         await say(office, *CALL_READY, "today 09:00", "today 10:00")
         await office.deliver()
         with Session(office.chat.engine) as session:
@@ -402,7 +402,7 @@ async def test_reminders_are_planned_moved_fired_after_a_restart_and_cancelled_w
             moved = reminders.of_report(session, report_id=1)
         assert [r.due_at for r in moved][-1] == due + timedelta(hours=1)
     # The bot restarts; the reminders are in the database, not in a JobQueue.
-    async for office in _office(tmp_path, api, clock, flow=FLOW_WITH_DEADLINE):
+    async for office in _office(db_url, api, clock, flow=FLOW_WITH_DEADLINE):
         clock.now = due + timedelta(hours=1) - timedelta(hours=2)
         await office.deliver()
         reminder = office.api.texts(ANA["id"])[-1]
@@ -419,10 +419,10 @@ async def test_reminders_are_planned_moved_fired_after_a_restart_and_cancelled_w
 
 
 async def test_a_done_deadline_cancels_its_reminders(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
-    async for office in _office(tmp_path, api, clock, flow=FLOW_WITH_DEADLINE):
+    seed(db_url)
+    async for office in _office(db_url, api, clock, flow=FLOW_WITH_DEADLINE):
         await say(office, *CALL_READY, "today 09:00", "today 10:00", "no", "M123456789")
         with Session(office.chat.engine) as session:
             statuses = {r.status for r in reminders.of_report(session, report_id=1)}
@@ -433,19 +433,19 @@ async def test_a_done_deadline_cancels_its_reminders(
 
 
 async def test_a_message_telegram_cannot_parse_is_sent_once_as_plain_text(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
+    seed(db_url)
     bad = {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities"}
     api.faults[S1["id"]] = [bad]
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
         await office.deliver()
         [sent] = [p for p in api.sent() if p["chat_id"] == S1["id"]]
         assert "parse_mode" not in sent and sent["text"].startswith("🚨 MISSING CHILD — report #1")
         assert office.rows(kind="alert")[0].status == "sent"
     api.faults[S1["id"]] = [bad, bad]
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         office.chat.next_id = 1000  # Telegram's update ids go on across a restart
         await say(office, "today 09:00", "today 10:00", "no", "skip", "skip", "no", "submit")
         await office.deliver()
@@ -454,15 +454,15 @@ async def test_a_message_telegram_cannot_parse_is_sent_once_as_plain_text(
 
 
 async def test_a_restarted_sender_resumes_rows_left_in_flight_at_once(
-    tmp_path: Path, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock
 ) -> None:
-    seed(tmp_path)
-    async for office in _office(tmp_path, api, clock):
+    seed(db_url)
+    async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
         office.delivery._sent = lambda *a: (_ for _ in ()).throw(KeyboardInterrupt())  # type: ignore[method-assign]
         with pytest.raises(KeyboardInterrupt):
             await office.deliver()
-    async for office in _office(tmp_path, api, clock):
+    async for office in _office(db_url, api, clock):
         assert office.delivery.resume() == 1
         await office.deliver()
         assert len(api.texts(S1["id"])) == 2 and office.rows(kind="alert")[0].status == "sent"
