@@ -25,7 +25,7 @@ from flows.duties import (
     stamp,
     time_left,
 )
-from flows.schema import Answer, Flow, Kind, Status
+from flows.schema import Answer, Field, Flow, Kind, Level, Status
 from flows.slots import MORE, Answers, Slot, walk
 
 __all__ = [
@@ -183,7 +183,7 @@ def _line(slot: Slot, answer: Answer) -> Line:
         shown, code = format_value(fld, value), ncic_value(fld, value)
     else:
         shown, code = (UNKNOWN if answer.status is Status.UNKNOWN else SKIPPED), ""
-    return Line(slot.key, slot.label, shown, code, fld.sensitive, fld.ncic)
+    return Line(slot.key, slot.label, shown, code, _special(fld), fld.ncic)
 
 
 def _top_line(flow: Flow, answers: Answers, name: str) -> Line | None:
@@ -193,7 +193,7 @@ def _top_line(flow: Flow, answers: Answers, name: str) -> Line | None:
         return None
     answer = answers.stored.get(name)
     if answer is None or answer.status is Status.SKIPPED:
-        return Line(name, fld.title, NOT_GIVEN, sensitive=fld.sensitive, ncic=fld.ncic)
+        return Line(name, fld.title, NOT_GIVEN, sensitive=_special(fld), ncic=fld.ncic)
     return _line(Slot(name, fld, section), answer)
 
 
@@ -484,3 +484,8 @@ def _plain(value: object) -> JsonValue:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _special(fld: Field) -> bool:
+    """Tells whether a line is left out of minimal summaries: sensitive or special-category."""
+    return fld.sensitive or fld.classification is Level.P3

@@ -322,3 +322,15 @@ def test_split_html_keeps_emoji_sequences_and_accents_whole() -> None:
     assert all(len(p.encode("utf-16-le")) // 2 <= 100 for p in parts)
     accents = split_html("e\u0301" * 500, 64)
     assert not any(p.startswith("\u0301") for p in accents)
+
+
+def test_minimal_also_leaves_out_special_category_answers_not_marked_sensitive() -> None:
+    stored = {
+        "parents_status": Answer(Status.ANSWERED, "notify"),  # custody: P3
+        "placement_type": Answer(Status.ANSWERED, "group_home"),  # foster status: P3
+    }
+    report = build_report(REAL, stored, now=NOW)
+    lines = {line.key: line for section in report.sections for line in section.lines}
+    assert lines["placement_type"].sensitive and lines["parents_status"].sensitive
+    assert "Group home" in "".join(render_html(report, now=NOW))
+    assert "Group home" not in "".join(render_html(report, now=NOW, minimal=True))
