@@ -141,7 +141,8 @@ def build_application(
     )
     # Telegram's flood limits (30 messages/s) are not a cost of ours; benchmarks switch them off.
     if rate_limited:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # mypy bound the builder's rate-limiter type to None above; the limiter takes dicts.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

@@ -7,14 +7,16 @@ an answer, its history row and the report's new state are committed together or 
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, event
+from sqlalchemy import Engine, delete, event, insert, update
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -23,6 +25,10 @@ from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUp
 
 # A stored answer as plain values: (status, JSON-ready value).
 StoredAnswer = tuple[str, Any]
+# SQLite has one writer at a time. Threads of one process queue on this lock rather than in
+# SQLite's busy handler, which polls with sleeps of up to 100 ms and, with many chats at once,
+# starved some writers past the busy timeout ("database is locked").
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         # and a writer never fails half-way with "database is locked".
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    _WRITERS[engine] = threading.Lock()
     return engine
 
 
@@ -78,7 +85,8 @@ def create_tables(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """Opens one session and transaction; commits on success, rolls back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    writer: AbstractContextManager[object] = _WRITERS.get(engine) or nullcontext()
+    with writer, Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -138,8 +146,10 @@ def add_report(
 
 def load_answers(session: Session, *, report_id: int) -> dict[str, StoredAnswer]:
     """Returns every stored answer of a report, by key."""
-    rows = session.exec(select(Answer).where(Answer.report_id == report_id))
-    return {row.key: (row.status, decode(row.value)) for row in rows}
+    # Plain columns, not ORM objects: this runs every step, and building ~100 tracked
+    # instances cost more than the rest of the query.
+    query = select(Answer.key, Answer.status, Answer.value).where(Answer.report_id == report_id)
+    return {key: (status, decode(value)) for key, status, value in session.exec(query)}
 
 
 def save_step(
@@ -153,27 +163,37 @@ def save_step(
     now: datetime,
 ) -> None:
     """Writes the step's answers with their history and the report's new state."""
+    report_id = report.id or 0
+    changes: list[dict[str, Any]] = []
     for write in writes:
         status, value = write.new
-        row = session.get(Answer, (report.id, write.key))
-        if row is None:
-            row = Answer(report_id=report.id or 0, key=write.key, status=status, updated_at=now)
-        row.status, row.value, row.updated_at = status, encode(value), now
-        session.add(row)
-        old_status, old_value = write.old if write.old else (None, None)
-        session.add(
-            AnswerChange(
-                report_id=report.id or 0,
-                key=write.key,
-                old_status=old_status,
-                old_value=encode(old_value),
-                new_status=status,
-                new_value=encode(value),
-                actor=actor,
-                source=source,
-                changed_at=now,
+        stored = {"status": status, "value": encode(value), "updated_at": now}
+        # The write knows whether an answer is stored already (it was loaded in this
+        # transaction), so no SELECT per answer is needed to choose INSERT or UPDATE.
+        if write.old is None:
+            session.execute(insert(Answer).values(report_id=report_id, key=write.key, **stored))
+        else:
+            session.execute(
+                update(Answer)
+                .where(col(Answer.report_id) == report_id, col(Answer.key) == write.key)
+                .values(**stored)
             )
+        old_status, old_value = write.old if write.old else (None, None)
+        changes.append(
+            {
+                "report_id": report_id,
+                "key": write.key,
+                "old_status": old_status,
+                "old_value": encode(old_value),
+                "new_status": status,
+                "new_value": encode(value),
+                "actor": actor,
+                "source": source,
+                "changed_at": now,
+            }
         )
+    if changes:
+        session.execute(insert(AnswerChange), changes)
     for name, value in fields.items():
         setattr(report, name, value)
     report.version += 1
