@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, insert, update
+from sqlalchemy import Engine, Table, delete, event, insert, update
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
-from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
+from storage.models import AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).
 StoredAnswer = tuple[str, Any]
@@ -29,6 +29,12 @@ StoredAnswer = tuple[str, Any]
 # SQLite's busy handler, which polls with sleeps of up to 100 ms and, with many chats at once,
 # starved some writers past the busy timeout ("database is locked").
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+# The tables a step touches on every message, for plain Core statements on the step's
+# connection: ORM statements spent more CPU than the engine and SQLite together.
+ANSWERS: Table = SQLModel.metadata.tables["answer"]
+CHANGES: Table = SQLModel.metadata.tables["answer_change"]
+UPDATES: Table = SQLModel.metadata.tables["processed_update"]
+LINKS: Table = SQLModel.metadata.tables["message_link"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +152,10 @@ def add_report(
 
 def load_answers(session: Session, *, report_id: int) -> dict[str, StoredAnswer]:
     """Returns every stored answer of a report, by key."""
-    # Plain columns, not ORM objects: this runs every step, and building ~100 tracked
-    # instances cost more than the rest of the query.
-    query = select(Answer.key, Answer.status, Answer.value).where(Answer.report_id == report_id)
-    return {key: (status, decode(value)) for key, status, value in session.exec(query)}
+    columns = ANSWERS.c
+    query = select(columns.key, columns.status, columns.value).where(columns.report_id == report_id)
+    rows = session.connection().execute(query)
+    return {key: (status, decode(value)) for key, status, value in rows}
 
 
 def save_step(
@@ -164,6 +170,7 @@ def save_step(
 ) -> None:
     """Writes the step's answers with their history and the report's new state."""
     report_id = report.id or 0
+    connection = session.connection()
     changes: list[dict[str, Any]] = []
     for write in writes:
         status, value = write.new
@@ -171,11 +178,11 @@ def save_step(
         # The write knows whether an answer is stored already (it was loaded in this
         # transaction), so no SELECT per answer is needed to choose INSERT or UPDATE.
         if write.old is None:
-            session.execute(insert(Answer).values(report_id=report_id, key=write.key, **stored))
+            connection.execute(insert(ANSWERS).values(report_id=report_id, key=write.key, **stored))
         else:
-            session.execute(
-                update(Answer)
-                .where(col(Answer.report_id) == report_id, col(Answer.key) == write.key)
+            connection.execute(
+                update(ANSWERS)
+                .where(ANSWERS.c.report_id == report_id, ANSWERS.c.key == write.key)
                 .values(**stored)
             )
         old_status, old_value = write.old if write.old else (None, None)
@@ -193,7 +200,7 @@ def save_step(
             }
         )
     if changes:
-        session.execute(insert(AnswerChange), changes)
+        connection.execute(insert(CHANGES), changes)
     for name, value in fields.items():
         setattr(report, name, value)
     report.version += 1
@@ -255,11 +262,11 @@ def list_reports(session: Session, *, worker: str | None = None) -> list[Report]
 
 def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
     """Records an update as applied in this transaction; False when it already was."""
-    # Core statements: an ORM get and flush cost more than the step's engine work.
-    seen = select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
-    if session.exec(seen).first() is not None:
+    connection = session.connection()
+    seen = select(UPDATES.c.update_id).where(UPDATES.c.update_id == update_id)
+    if connection.execute(seen).first() is not None:
         return False
-    session.execute(insert(ProcessedUpdate).values(update_id=update_id, processed_at=now))
+    connection.execute(insert(UPDATES).values(update_id=update_id, processed_at=now))
     return True
 
 
@@ -272,15 +279,12 @@ def link_message(
     session: Session, *, worker: str, message_id: int, report_id: int, key: str
 ) -> None:
     """Remembers that a chat message answered the question stored under ``key``."""
-    session.execute(
-        delete(MessageLink).where(
-            col(MessageLink.worker) == worker, col(MessageLink.message_id) == message_id
-        )
+    connection = session.connection()
+    connection.execute(
+        delete(LINKS).where(LINKS.c.worker == worker, LINKS.c.message_id == message_id)
     )
-    session.execute(
-        insert(MessageLink).values(
-            worker=worker, message_id=message_id, report_id=report_id, key=key
-        )
+    connection.execute(
+        insert(LINKS).values(worker=worker, message_id=message_id, report_id=report_id, key=key)
     )
 
 
