@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import gc
 import json
+import logging
 import os
 import random
 import statistics
@@ -107,6 +108,8 @@ async def _measure(
 
 
 def _errors(app: App) -> list[int]:
+    # Counted and shown in the table; the bot's own error log would flood the output.
+    logging.getLogger("bot.telegram_app").setLevel(logging.CRITICAL)
     errors = [0]
 
     async def count(_update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,8 +142,20 @@ def _full_app(url: str, synchronous: str) -> tuple[App, CannedRequest]:
     return app, request
 
 
+async def _think(rng: random.Random, think: float) -> None:
+    if think > 0:  # a worker reads the question and types; the pause is not timed
+        await asyncio.sleep(rng.expovariate(1 / think))
+
+
 async def run_full(
-    label: str, url: str, synchronous: str, *, chats: int, steps: int, seed: int = 7
+    label: str,
+    url: str,
+    synchronous: str,
+    *,
+    chats: int,
+    steps: int,
+    think: float = 0.0,
+    seed: int = 7,
 ) -> tuple[Figures, list[list[dict[str, Any]]]]:
     """Walks ``chats`` workers through the flow at once; returns figures and the updates sent."""
     from flows.missing_from_care import FLOW
@@ -161,6 +176,7 @@ async def run_full(
                 payload = walker.next_update()
                 if payload is None:
                     return
+                await _think(walker.rng, think)
                 await _feed(app, payload, times)
 
         return go
@@ -250,7 +266,9 @@ def _bare_app() -> tuple[App, CannedRequest]:
     return app, request
 
 
-async def run_bare(recorded: list[list[dict[str, Any]]]) -> Figures:
+async def run_bare(
+    recorded: list[list[dict[str, Any]]], *, think: float = 0.0, seed: int = 7
+) -> Figures:
     """Feeds the bare bot the full run's updates, chat by chat, as concurrently."""
     app, request = _bare_app()
     errors = _errors(app)
@@ -258,14 +276,16 @@ async def run_bare(recorded: list[list[dict[str, Any]]]) -> Figures:
     for payload in recorded[0][:3]:  # untimed, as the full path's warm-up walk
         await _feed(app, {**payload, "update_id": 10**9 + payload["update_id"]}, [])
 
-    def chat(updates: list[dict[str, Any]]) -> Callable[[list[float]], Any]:
+    def chat(updates: list[dict[str, Any]], rng: random.Random) -> Callable[[list[float]], Any]:
         async def go(times: list[float]) -> None:
             for payload in updates:
+                await _think(rng, think)
                 await _feed(app, payload, times)
 
         return go
 
-    times, wall, cpu, calls = await _measure(app, request, [chat(u) for u in recorded])
+    chats = [chat(u, random.Random(seed + i)) for i, u in enumerate(recorded)]
+    times, wall, cpu, calls = await _measure(app, request, chats)
     await app.shutdown()
     return Figures(
         "bare PTB ConversationHandler (no storage)",
@@ -392,7 +412,13 @@ def postgres_ready(url: str) -> str | None:
 # -- the run ---------------------------------------------------------------------------------
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Runs every measurement the arguments ask for and returns them as plain values."""
-    out: dict[str, Any] = {"chats": args.chats, "steps": args.steps, "runs": [], "notes": []}
+    out: dict[str, Any] = {
+        "chats": args.chats,
+        "steps": args.steps,
+        "think": args.think,
+        "runs": [],
+        "notes": [],
+    }
     bare_done = False
     targets: list[tuple[str, str | None, str]] = [
         (f"full path, SQLite WAL synchronous={s}", None, s) for s in args.synchronous
@@ -406,11 +432,11 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     for label, base, synchronous in targets:
         with database(base, synchronous.lower()) as url:
             full, recorded = await run_full(
-                label, url, synchronous, chats=args.chats, steps=args.steps
+                label, url, synchronous, chats=args.chats, steps=args.steps, think=args.think
             )
         out["runs"].append(asdict(full))
         if not bare_done:
-            bare = await run_bare(recorded)
+            bare = await run_bare(recorded, think=args.think)
             out["bare"] = asdict(bare)
             bare_done = True
     for name, base in [("SQLite", None), ("PostgreSQL", args.database_url)]:
@@ -435,7 +461,9 @@ def table(out: dict[str, Any]) -> str:
     bare_cpu = bare["cpu_s"] / bare["updates"]
     lines = [
         f"{out['chats']} concurrent chats, each walking the flow to the review screen "
-        f"(at most {out['steps']} updates each); every answer committed.",
+        f"(at most {out['steps']} updates each"
+        + (f", pausing {out['think']} s on average before each" if out["think"] else "")
+        + "); every answer committed.",
         "",
         "| path | updates | answers committed | updates/s | p50 ms | p99 ms "
         "| CPU ms/update | × bare (wall) | × bare (CPU) |",
@@ -471,6 +499,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", default=None, help="also measure this PostgreSQL")
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--steps", type=int, default=400, help="most updates per chat")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause in s before each update (0: none)"
+    )
     parser.add_argument("--open-reports", type=int, default=10_000)
     parser.add_argument("--startups", type=int, default=3, help="start-ups to take the median of")
     parser.add_argument(

@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, event, insert, update
+from sqlalchemy import Engine, delete, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import statements as sql
 from storage.models import AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 # A stored answer as plain values: (status, JSON-ready value).
@@ -29,12 +30,6 @@ StoredAnswer = tuple[str, Any]
 # SQLite's busy handler, which polls with sleeps of up to 100 ms and, with many chats at once,
 # starved some writers past the busy timeout ("database is locked").
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-# The tables a step touches on every message, for plain Core statements on the step's
-# connection: ORM statements spent more CPU than the engine and SQLite together.
-ANSWERS: Table = SQLModel.metadata.tables["answer"]
-CHANGES: Table = SQLModel.metadata.tables["answer_change"]
-UPDATES: Table = SQLModel.metadata.tables["processed_update"]
-LINKS: Table = SQLModel.metadata.tables["message_link"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +110,9 @@ def latest_open_report(
     session: Session, *, worker: str, open_states: Iterable[str]
 ) -> Report | None:
     """Returns the worker's most recently touched report that is still open, locked for update."""
-    query = (
-        select(Report)
-        .where(Report.worker == worker, col(Report.state).in_(list(open_states)))
-        .order_by(col(Report.updated_at).desc(), col(Report.id).desc())
-        .limit(1)
-        .with_for_update()
-    )
-    return session.exec(query).first()
+    params = {"worker": worker, "states": list(open_states)}
+    found: Report | None = session.exec(sql.LATEST_OPEN, params=params).first()
+    return found
 
 
 def get_report(session: Session, *, report_id: int, lock: bool = False) -> Report | None:
@@ -152,9 +142,7 @@ def add_report(
 
 def load_answers(session: Session, *, report_id: int) -> dict[str, StoredAnswer]:
     """Returns every stored answer of a report, by key."""
-    columns = ANSWERS.c
-    query = select(columns.key, columns.status, columns.value).where(columns.report_id == report_id)
-    rows = session.connection().execute(query)
+    rows = session.connection().execute(sql.LOAD_ANSWERS, {"report_id": report_id})
     return {key: (status, decode(value)) for key, status, value in rows}
 
 
@@ -178,12 +166,12 @@ def save_step(
         # The write knows whether an answer is stored already (it was loaded in this
         # transaction), so no SELECT per answer is needed to choose INSERT or UPDATE.
         if write.old is None:
-            connection.execute(insert(ANSWERS).values(report_id=report_id, key=write.key, **stored))
+            connection.execute(
+                sql.INSERT_ANSWER, {"report_id": report_id, "key": write.key, **stored}
+            )
         else:
             connection.execute(
-                update(ANSWERS)
-                .where(ANSWERS.c.report_id == report_id, ANSWERS.c.key == write.key)
-                .values(**stored)
+                sql.UPDATE_ANSWER, {"b_report_id": report_id, "b_key": write.key, **stored}
             )
         old_status, old_value = write.old if write.old else (None, None)
         changes.append(
@@ -200,7 +188,7 @@ def save_step(
             }
         )
     if changes:
-        connection.execute(insert(CHANGES), changes)
+        connection.execute(sql.INSERT_CHANGES, changes)
     for name, value in fields.items():
         setattr(report, name, value)
     report.version += 1
@@ -263,10 +251,9 @@ def list_reports(session: Session, *, worker: str | None = None) -> list[Report]
 def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
     """Records an update as applied in this transaction; False when it already was."""
     connection = session.connection()
-    seen = select(UPDATES.c.update_id).where(UPDATES.c.update_id == update_id)
-    if connection.execute(seen).first() is not None:
+    if connection.execute(sql.SEEN_UPDATE, {"update_id": update_id}).first() is not None:
         return False
-    connection.execute(insert(UPDATES).values(update_id=update_id, processed_at=now))
+    connection.execute(sql.INSERT_UPDATE, {"update_id": update_id, "processed_at": now})
     return True
 
 
@@ -280,12 +267,9 @@ def link_message(
 ) -> None:
     """Remembers that a chat message answered the question stored under ``key``."""
     connection = session.connection()
-    connection.execute(
-        delete(LINKS).where(LINKS.c.worker == worker, LINKS.c.message_id == message_id)
-    )
-    connection.execute(
-        insert(LINKS).values(worker=worker, message_id=message_id, report_id=report_id, key=key)
-    )
+    link = {"worker": worker, "message_id": message_id}
+    connection.execute(sql.DELETE_LINK, link)
+    connection.execute(sql.INSERT_LINK, {**link, "report_id": report_id, "key": key})
 
 
 def find_link(session: Session, *, worker: str, message_id: int) -> MessageLink | None:
