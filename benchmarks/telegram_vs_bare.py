@@ -142,6 +142,11 @@ def _full_app(url: str, synchronous: str) -> tuple[App, CannedRequest]:
     return app, request
 
 
+def _count(engine: Any, table: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sql(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
 async def _think(rng: random.Random, think: float) -> None:
     if think > 0:  # a worker reads the question and types; the pause is not timed
         await asyncio.sleep(rng.expovariate(1 / think))
@@ -184,9 +189,9 @@ async def run_full(
     # One worker walks first, untimed: the first date or phone parsed loads its tables.
     warm = Walker(49_999, FLOW, service.zone, random.Random(seed), request, [10**9])
     await chat(warm)([])
+    before = _count(service.engine, "answer_change")
     times, wall, cpu, calls = await _measure(app, request, [chat(w) for w in walkers])
-    with service.engine.connect() as connection:
-        committed = int(connection.execute(sql("SELECT count(*) FROM answer_change")).scalar_one())
+    committed = _count(service.engine, "answer_change") - before
     await app.shutdown()
     service.engine.dispose()
     figures = Figures(
@@ -334,9 +339,7 @@ async def child_memory(url: str, reports: int) -> dict[str, float]:
     traced = tracemalloc.get_traced_memory()[0]
     grown = _rss() - rss
     tracemalloc.stop()
-    service = app.bot_data["runtime"].service
-    with service.engine.connect() as connection:
-        opened = int(connection.execute(sql("SELECT count(*) FROM report")).scalar_one()) - 1
+    opened = _count(app.bot_data["runtime"].service.engine, "report") - 1  # less the warm-up
     await app.shutdown()
     return {
         "reports": opened,
