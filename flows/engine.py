@@ -169,6 +169,8 @@ class Interview:
         self.report_id = report_id
         self.changes: list[Change] = []
         self._now: datetime | None = None
+        self._revision = 0  # bumped on every change of ``answers``
+        self._cached_view: tuple[int, datetime, Answers] | None = None
 
     # -- conditions the lifecycle table names ------------------------------------------------
     def done(self) -> bool:
@@ -426,6 +428,7 @@ class Interview:
         if old != answer:
             self.changes.append(Change(key, old, answer))
             self.answers[key] = answer
+            self._revision += 1
         self.failures = 0
 
     # -- asking ------------------------------------------------------------------------------
@@ -549,7 +552,17 @@ class Interview:
         return slot.field if slot else self.flow.field(key.rsplit(".", 1)[-1])
 
     def _view(self) -> Answers:
-        return Answers(self.flow, self.answers, self._clock())
+        # One view per state of the answers, so relevance and flags worked out while walking
+        # the flow are reused by the next walk of the same step (a step walks it 4-5 times).
+        now = self._clock()
+        cached = self._cached_view
+        if cached is None or cached[0] != self._revision or cached[1] is not now:
+            cached = self._cached_view = (
+                self._revision,
+                now,
+                Answers(self.flow, self.answers, now),
+            )
+        return cached[2]
 
     def _clock(self) -> datetime:
         if self._now is None:
