@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, event
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -189,11 +190,12 @@ def save_step(
         )
     if changes:
         connection.execute(sql.INSERT_CHANGES, changes)
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.version += 1
-    report.updated_at = now
-    session.add(report)
+    # Core too, then the loaded row is told its new values without being marked changed,
+    # so the commit has no ORM flush to work out.
+    values = {**fields, "version": report.version + 1, "updated_at": now}
+    connection.execute(sql.update_report(tuple(values)), {"b_id": report_id, **values})
+    for name, value in values.items():
+        set_committed_value(report, name, value)
 
 
 def history(session: Session, *, report_id: int) -> list[AnswerChange]:

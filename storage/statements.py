@@ -8,13 +8,15 @@ object is needed.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, update
+from sqlalchemy import Table, Update, bindparam, delete, insert, update
 from sqlmodel import SQLModel, col, select
 
 from storage.models import Report
 
+REPORTS: Table = SQLModel.metadata.tables["report"]
 ANSWERS: Table = SQLModel.metadata.tables["answer"]
 CHANGES: Table = SQLModel.metadata.tables["answer_change"]
 UPDATES: Table = SQLModel.metadata.tables["processed_update"]
@@ -49,3 +51,10 @@ LATEST_OPEN: Any = (
     .limit(1)
     .with_for_update()
 )
+
+
+@cache
+def update_report(names: tuple[str, ...]) -> Update:
+    """Returns the UPDATE of a report's named columns, by id (one per set of names)."""
+    values: dict[str, Any] = {name: bindparam(name) for name in names}
+    return update(REPORTS).where(REPORTS.c.id == bindparam("b_id")).values(values)
