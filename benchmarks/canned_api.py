@@ -37,9 +37,10 @@ class Screen:
 class CannedRequest(BaseRequest):
     """Answers sendMessage, editMessage*, answerCallbackQuery and the rest with canned JSON."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_screens: bool = True) -> None:
         self.message_id = 1000
         self.calls = 0
+        self.keep_screens = keep_screens  # off when measuring the bot's own memory
         self.screens: dict[int, Screen] = {}
 
     @property
@@ -77,7 +78,7 @@ class CannedRequest(BaseRequest):
         if not endpoint.startswith(("send", "edit")):
             return True  # answerCallbackQuery, setMyCommands, deleteWebhook...
         chat = int(params.get("chat_id", 0))
-        screen = self.screens.setdefault(chat, Screen())
+        screen = self.screens.setdefault(chat, Screen()) if self.keep_screens else Screen()
         if endpoint.startswith("send"):
             self.message_id += 1
             screen.message_id, screen.markup = self.message_id, params.get("reply_markup")
