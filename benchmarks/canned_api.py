@@ -142,13 +142,12 @@ class Walker:
         return self._message(self._value(found))
 
     def _field(self, text: str) -> Field | None:
+        exact, patterns = _prompts(self.flow)
         for bold in re.findall(r"<b>(.*?)</b>", text, flags=re.S):
             plain = html.unescape(bold)
-            for name in self.flow.field_names():
-                candidate = self.flow.field(name)
-                pattern = _PATTERNS.get(candidate.prompt)
-                if pattern is None:
-                    pattern = _PATTERNS[candidate.prompt] = _pattern(candidate.prompt)
+            if plain in exact:
+                return exact[plain]
+            for pattern, candidate in patterns:
                 if pattern.fullmatch(plain):
                     return candidate
         return None
@@ -227,7 +226,19 @@ class Walker:
         return update
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
+_PROMPTS: dict[str, tuple[dict[str, Field], list[tuple[re.Pattern[str], Field]]]] = {}
+
+
+def _prompts(flow: Flow) -> tuple[dict[str, Field], list[tuple[re.Pattern[str], Field]]]:
+    """Returns the flow's fields by literal prompt, and patterns for prompts naming the child."""
+    if flow.id not in _PROMPTS:
+        fields = [flow.field(name) for name in flow.field_names()]
+        exact = {f.prompt: f for f in reversed(fields) if "{child}" not in f.prompt}
+        patterns = [(_pattern(f.prompt), f) for f in fields if "{child}" in f.prompt]
+        _PROMPTS[flow.id] = (exact, patterns)
+    return _PROMPTS[flow.id]
+
+
 TEXTS = (
     "Jordan",
     "Lee Ann Carter",

@@ -177,10 +177,14 @@ async def run_full(
         for i in range(chats)
     ]
 
+    harness = [0.0]
+
     def chat(walker: Walker) -> Callable[[list[float]], Any]:
         async def go(times: list[float]) -> None:
             for _ in range(steps):
+                cpu = time.thread_time()
                 payload = walker.next_update()
+                harness[0] += time.thread_time() - cpu  # the worker's reading is not the bot's
                 if payload is None:
                     return
                 await _think(walker.rng, think)
@@ -192,7 +196,9 @@ async def run_full(
     warm = Walker(49_999, FLOW, service.zone, random.Random(seed), request, [10**9])
     await chat(warm)([])
     before = _count(service.engine, "answer_change")
+    harness[0] = 0.0
     times, wall, cpu, calls = await _measure(app, request, [chat(w) for w in walkers])
+    cpu -= harness[0]
     committed = _count(service.engine, "answer_change") - before
     await app.shutdown()
     service.engine.dispose()
