@@ -184,6 +184,8 @@ class Interview:
         self.facts: Mapping[str, JsonValue] = facts or {}
         self.changes: list[Change] = []
         self._now: datetime | None = None
+        self._revision = 0  # bumped on every change of ``answers``
+        self._cached_view: tuple[int, datetime, Mapping[str, JsonValue], Answers] | None = None
 
     # -- conditions the lifecycle table names ------------------------------------------------
     def done(self) -> bool:
@@ -516,6 +518,7 @@ class Interview:
         if old != answer:
             self.changes.append(Change(key, old, answer, source))
             self.answers[key] = answer
+            self._revision += 1
         self.failures = 0
 
     # -- asking ------------------------------------------------------------------------------
@@ -657,7 +660,23 @@ class Interview:
         return slot.field if slot else self.flow.field(key.rsplit(".", 1)[-1])
 
     def _view(self) -> Answers:
-        return Answers(self.flow, self.answers, self._clock(), facts_given=self.facts)
+        # One view per state of the answers, so relevance and flags worked out while walking
+        # the flow are reused by the next walk of the same step (a step walks it 4-5 times).
+        now = self._clock()
+        cached = self._cached_view
+        if (
+            cached is None
+            or cached[0] != self._revision
+            or cached[1] is not now
+            or cached[2] is not self.facts  # the service may hand over new facts mid-step
+        ):
+            cached = self._cached_view = (
+                self._revision,
+                now,
+                self.facts,
+                Answers(self.flow, self.answers, now, facts_given=self.facts),
+            )
+        return cached[3]
 
     def _clock(self) -> datetime:
         if self._now is None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
@@ -28,12 +31,17 @@ from storage import crypto
 from storage import outbox as outbox  # registers the outbox and acknowledgement tables
 from storage import reminders as reminders  # registers the reminder table
 from storage import staff as staff  # registers the staff table
-from storage.models import Answer, AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
+from storage import statements as sql
+from storage.models import AnswerChange, MessageLink, Photo, ProcessedUpdate, Report
 
 log = logging.getLogger(__name__)
 
 # A stored answer as plain values: (status, JSON-ready value).
 StoredAnswer = tuple[str, Any]
+# SQLite has one writer at a time. Threads of one process queue on this lock rather than in
+# SQLite's busy handler, which polls with sleeps of up to 100 ms and, with many chats at once,
+# starved some writers past the busy timeout ("database is locked").
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ def make_engine(
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     crypto.attach(engine, keyring or crypto.Keyring.generate("ephemeral"))
+    _WRITERS[engine] = threading.RLock()
     return engine
 
 
@@ -111,7 +120,8 @@ def create_tables(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """Opens one session and transaction; commits on success, rolls back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    writer: AbstractContextManager[object] = _WRITERS.get(engine) or nullcontext()
+    with writer, Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -185,14 +195,9 @@ def latest_open_report(
     session: Session, *, worker: str, open_states: Iterable[str]
 ) -> Report | None:
     """Returns the worker's most recently touched report that is still open, locked for update."""
-    query = (
-        select(Report)
-        .where(Report.worker == worker, col(Report.state).in_(list(open_states)))
-        .order_by(col(Report.updated_at).desc(), col(Report.id).desc())
-        .limit(1)
-        .with_for_update()
-    )
-    return session.exec(query).first()
+    params = {"worker": worker, "states": list(open_states)}
+    found: Report | None = session.exec(sql.LATEST_OPEN, params=params).first()
+    return found
 
 
 def get_report(session: Session, *, report_id: int, lock: bool = False) -> Report | None:
@@ -223,12 +228,13 @@ def add_report(
 def load_answers(session: Session, *, report_id: int) -> dict[str, StoredAnswer]:
     """Returns every stored answer of a report, by key; one that does not decrypt is left out."""
     answers: dict[str, StoredAnswer] = {}
-    for row in session.exec(select(Answer).where(Answer.report_id == report_id)).all():
-        context = value_context("answer", "value", report_id, row.key)
+    rows = session.connection().execute(sql.LOAD_ANSWERS, {"report_id": report_id})
+    for key, status, stored in rows:
+        context = value_context("answer", "value", report_id, key)
         try:
-            answers[row.key] = (row.status, open_value(session, row.value, context=context))
+            answers[key] = (status, open_value(session, stored, context=context))
         except crypto.DecryptError:
-            decrypt_failed(session, report_id=report_id, what=f"answer:{row.key}")
+            decrypt_failed(session, report_id=report_id, what=f"answer:{key}")
     return answers
 
 
@@ -244,36 +250,48 @@ def save_step(
 ) -> None:
     """Writes the step's answers with their history and the report's new state."""
     report_id = report.id or 0
+    connection = session.connection()
+    upsert = sql.upsert_answer(connection.dialect.name)
+    changes: list[dict[str, Any]] = []
     for write in writes:
         status, value = write.new
-        row = session.get(Answer, (report.id, write.key))
-        if row is None:
-            row = Answer(report_id=report_id, key=write.key, status=status, updated_at=now)
         context = value_context("answer", "value", report_id, write.key)
-        row.status, row.value = status, seal_value(session, value, context=context)
-        row.updated_at = now
-        session.add(row)
+        sealed = seal_value(session, value, context=context)
+        # One statement whether or not the answer is stored already: no SELECT per answer.
+        connection.execute(
+            upsert,
+            {
+                "report_id": report_id,
+                "key": write.key,
+                "status": status,
+                "value": sealed,
+                "updated_at": now,
+            },
+        )
         old_status, old_value = write.old if write.old else (None, None)
         old_context = value_context("answer_change", "old_value", report_id, write.key)
         new_context = value_context("answer_change", "new_value", report_id, write.key)
-        session.add(
-            AnswerChange(
-                report_id=report_id,
-                key=write.key,
-                old_status=old_status,
-                old_value=seal_value(session, old_value, context=old_context),
-                new_status=status,
-                new_value=seal_value(session, value, context=new_context),
-                actor=actor,
-                source=write.source or source,
-                changed_at=now,
-            )
+        changes.append(
+            {
+                "report_id": report_id,
+                "key": write.key,
+                "old_status": old_status,
+                "old_value": seal_value(session, old_value, context=old_context),
+                "new_status": status,
+                "new_value": seal_value(session, value, context=new_context),
+                "actor": actor,
+                "source": write.source or source,
+                "changed_at": now,
+            }
         )
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.version += 1
-    report.updated_at = now
-    session.add(report)
+    if changes:
+        connection.execute(sql.INSERT_CHANGES, changes)
+    # Core too, then the loaded row is told its new values without being marked changed,
+    # so the commit has no ORM flush to work out.
+    values = {**fields, "version": report.version + 1, "updated_at": now}
+    connection.execute(sql.update_report(tuple(values)), {"b_id": report_id, **values})
+    for name, value in values.items():
+        set_committed_value(report, name, value)
 
 
 def history(
@@ -399,7 +417,10 @@ def link_message(
     session: Session, *, worker: str, message_id: int, report_id: int, key: str
 ) -> None:
     """Remembers that a chat message answered the question stored under ``key``."""
-    session.merge(MessageLink(worker=worker, message_id=message_id, report_id=report_id, key=key))
+    connection = session.connection()
+    link = {"worker": worker, "message_id": message_id}
+    connection.execute(sql.DELETE_LINK, link)
+    connection.execute(sql.INSERT_LINK, {**link, "report_id": report_id, "key": key})
 
 
 def find_link(session: Session, *, worker: str, message_id: int) -> MessageLink | None:
