@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import _when
@@ -69,29 +71,36 @@ def enqueue(
     now: datetime,
     **fields: object,
 ) -> list[Notification]:
-    """Queues one notification per recipient not already queued under ``dedupe_key``."""
-    have = set(
-        session.exec(
-            select(Notification.recipient).where(Notification.dedupe_key == dedupe_key)
-        ).all()
-    )
-    rows = []
+    """Queues one notification per recipient not already queued under ``dedupe_key``.
+
+    INSERT .. ON CONFLICT DO NOTHING: two processes queueing the same message at once (say, the
+    "supervisor was alerted" note after two alerts are sent) must not fail one of the steps on
+    the unique key, which would roll back that step's own work and send it again later.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    ids: list[int] = []
     for recipient in dict.fromkeys(recipients):
-        if recipient in have:
-            continue
-        row = Notification(
-            kind=kind,
-            report_id=report_id,
-            recipient=recipient,
-            dedupe_key=dedupe_key,
-            next_attempt_at=now,
-            created_at=now,
-            **fields,  # type: ignore[arg-type]
+        statement = (
+            insert(Notification)
+            .values(
+                kind=kind,
+                report_id=report_id,
+                recipient=recipient,
+                dedupe_key=dedupe_key,
+                next_attempt_at=now,
+                created_at=now,
+                **fields,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key", "recipient"])
+            .returning(col(Notification.id))
         )
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    return rows
+        new = session.exec(statement).first()
+        if new is not None:
+            ids.append(int(new[0]))
+    if not ids:
+        return []
+    query = select(Notification).where(col(Notification.id).in_(ids))
+    return list(session.exec(query.order_by(col(Notification.id))))
 
 
 def queued(session: Session, *, dedupe_key: str) -> list[Notification]:
