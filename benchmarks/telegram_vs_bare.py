@@ -154,7 +154,8 @@ def _enrol(engine: Any, ids: range) -> None:
     """Puts the benchmark's workers on the staff list, so the access gate lets them in."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import insert
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     from storage.staff import Staff
 
@@ -171,8 +172,9 @@ def _enrol(engine: Any, ids: range) -> None:
         }
         for i in ids
     ]
-    with engine.begin() as connection:
-        connection.execute(insert(Staff), rows)
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    with engine.begin() as connection:  # a start-up run again on the same database: no-op
+        connection.execute(insert(Staff).on_conflict_do_nothing(), rows)
 
 
 def _count(engine: Any, table: str) -> int:

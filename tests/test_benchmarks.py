@@ -15,7 +15,7 @@ def test_benchmark_walks_the_flow_through_both_bots_and_measures_memory_and_star
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "figures.json"
-    tiny = ["--chats", "3", "--steps", "10", "--open-reports", "50", "--startups", "1"]
+    tiny = ["--chats", "3", "--steps", "10", "--open-reports", "50", "--startups", "2"]
     telegram_vs_bare.main([*tiny, "--synchronous", "NORMAL", "--json", str(out)])
     figures = json.loads(out.read_text())
     [full], bare = figures["runs"], figures["bare"]
