@@ -154,10 +154,8 @@ def _enrol(engine: Any, ids: range) -> None:
     """Puts the benchmark's workers on the staff list, so the access gate lets them in."""
     from datetime import UTC, datetime
 
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
     from storage.staff import Staff
+    from storage.statements import insert_for
 
     now = datetime.now(UTC)
     rows = [
@@ -172,7 +170,7 @@ def _enrol(engine: Any, ids: range) -> None:
         }
         for i in ids
     ]
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(engine.dialect.name)
     with engine.begin() as connection:  # a start-up run again on the same database: no-op
         connection.execute(insert(Staff).on_conflict_do_nothing(), rows)
 

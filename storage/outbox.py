@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import _when
+from storage.statements import insert_for
 
 PENDING, SENT, FAILED = "pending", "sent", "failed_permanent"
 # Kinds that go to supervisors and carry the Acknowledge button.
@@ -77,7 +76,7 @@ def enqueue(
     "supervisor was alerted" note after two alerts are sent) must not fail one of the steps on
     the unique key, which would roll back that step's own work and send it again later.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(session.get_bind().dialect.name)
     ids: list[int] = []
     for recipient in dict.fromkeys(recipients):
         statement = (

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, event, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, col, create_engine, select
@@ -377,7 +375,7 @@ def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
     waits for its commit and then finds the row, instead of failing on the primary key.
     """
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = sql.insert_for(dialect)
     statement = (
         insert(ProcessedUpdate)
         .values(update_id=update_id, processed_at=now)

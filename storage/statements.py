@@ -12,6 +12,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, Update, bindparam, delete, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
 
 from storage.models import Report
@@ -53,13 +55,15 @@ LATEST_OPEN: Any = (
 )
 
 
+def insert_for(dialect: str) -> Any:
+    """Returns the INSERT construct with ON CONFLICT for a dialect (PostgreSQL's or SQLite's)."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
 @cache
 def upsert_answer(dialect: str) -> Any:
     """Returns INSERT .. ON CONFLICT (report_id, key) DO UPDATE for the answer table."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ANSWERS)
+    statement = insert_for(dialect)(ANSWERS)
     excluded = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=[ANSWERS.c.report_id, ANSWERS.c.key],
