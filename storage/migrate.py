@@ -7,9 +7,12 @@ several starting processes migrate while the others wait and then find nothing t
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -51,7 +54,7 @@ def locked(connection: Connection) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrades the database to ``revision`` in one transaction; adopts pre-migration databases."""
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         locked(connection)
         config = alembic_config(connection=connection)
         tables = set(inspect(connection).get_table_names())
@@ -61,6 +64,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             complete = set(SQLModel.metadata.tables) <= tables
             command.stamp(config, "head" if complete else BASELINE)
         command.upgrade(config, revision)
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Makes processes starting together on one SQLite file migrate one after the other.
+
+    A long migration would otherwise outlast SQLite's busy timeout in the waiting processes.
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with Path(f"{database}.migrate-lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file closes or we die
+        yield
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
