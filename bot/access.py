@@ -35,8 +35,14 @@ class Access:
 
     def member(self, telegram_id: int) -> Staff | None:
         """Returns the active member with this id, read fresh from the database."""
-        with Session(self.engine) as session:
+        with repo.reading(self.engine) as session:
             return staff_table.active(session, telegram_id)
+
+    def admits(self, telegram_id: int) -> bool:
+        """Tells whether this id is an active member now, read fresh from the database."""
+        # A read, so the gate never queues behind the steps being written (SQLite WAL).
+        with repo.reading(self.engine) as session:
+            return staff_table.is_active(session, telegram_id)
 
     def deny(self, telegram_id: int | None, *, update_type: str) -> bool:
         """Audits a refused update; True when the sender should be told (once per 10 minutes)."""

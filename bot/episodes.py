@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # Carried answers kept for the reports being filled in (oldest dropped first).
 CACHED = 256
+EPISODES = "episodes"  # the per-transaction memo of each child's episodes, in session.info
 # An episode is open for long-term purposes until it is recovered or cancelled.
 RUNNING = frozenset({*OPEN_STATES, "submitted"}) - {"new"}
 
@@ -62,6 +64,7 @@ class Episodes:
         self.recovery = RECOVERY
         self.key = match_key
         self.long_term = timedelta(days=long_term_days)
+        self._identifying = frozenset(name for group in flow.child_keys for name in group)
         self._carried: dict[tuple[int, ...], dict[str, Answer]] = {}
 
     def flow_of(self, row: ReportRow) -> Flow:
@@ -70,14 +73,22 @@ class Episodes:
 
     # -- known children ----------------------------------------------------------------------
     def identify(
-        self, session: Session, row: ReportRow, answers: Mapping[str, Answer], *, now: datetime
+        self,
+        session: Session,
+        row: ReportRow,
+        answers: Mapping[str, Answer],
+        *,
+        changed: AbstractSet[str],
+        now: datetime,
     ) -> bool:
-        """Links the report to its child once identifying answers are given.
+        """Links the report to its child once identifying answers are given (or changed).
 
         Returns True when the child was seen before (so there is something to offer).
         """
         if row.flow_id != self.flow.id or row.id is None:
             return False
+        if row.child_id is not None and not changed & self._identifying:
+            return False  # linked already, and nothing that identifies the child changed
         digests = [
             kids.digest(self.key, group, [str(answers[name].value) for name in group])
             for group in self.flow.child_keys
@@ -96,6 +107,7 @@ class Episodes:
         child_id = known if known is not None else kids.add_child(session, now=now)
         kids.remember_keys(session, child_id=child_id, digests=digests)
         row.child_id = child_id
+        session.info.pop(EPISODES, None)  # the child's episodes now include this report
         outcome = "known" if known is not None else "new"
         audit.record(session, event="child.linked", at=now, object_id=row.id, outcome=outcome)
         log.info("child.linked report=%s child=%s outcome=%s", row.id, child_id, outcome)
@@ -130,15 +142,18 @@ class Episodes:
             interview.changes[index] = replace(change, new=copied)
             interview.answers[change.key] = copied
 
+    def _episodes(self, session: Session, child_id: int) -> list[ReportRow]:
+        """Returns the child's episodes, read once per transaction (a step asks several times)."""
+        memo: dict[int, list[ReportRow]] = session.info.setdefault(EPISODES, {})
+        if child_id not in memo:
+            memo[child_id] = kids.episodes(session, child_id=child_id, flow_id=self.flow.id)
+        return memo[child_id]
+
     def previous(self, session: Session, row: ReportRow) -> ReportRow | None:
         """Returns the child's episode before this one, if any."""
         if row.child_id is None:
             return None
-        earlier = [
-            r
-            for r in kids.episodes(session, child_id=row.child_id, flow_id=self.flow.id)
-            if (r.id or 0) < (row.id or 0)
-        ]
+        earlier = [r for r in self._episodes(session, row.child_id) if (r.id or 0) < (row.id or 0)]
         return earlier[-1] if earlier else None
 
     def carried(self, session: Session, row: ReportRow, *, now: datetime) -> dict[str, Answer]:
@@ -174,7 +189,7 @@ class Episodes:
         """Returns which episode of its child the report is (1 when the child is not known)."""
         if row.child_id is None:
             return 1
-        eps = kids.episodes(session, child_id=row.child_id, flow_id=self.flow.id)
+        eps = self._episodes(session, row.child_id)
         return sum(1 for r in eps if (r.id or 0) < (row.id or 0)) + 1
 
     def facts(
@@ -190,7 +205,7 @@ class Episodes:
             "long_term": self.is_long_term(row, answers, now=now),
         }
         if row.child_id is not None:
-            eps = kids.episodes(session, child_id=row.child_id, flow_id=self.flow.id)
+            eps = self._episodes(session, row.child_id)
             first = (eps[0].created_at if eps else row.created_at).astimezone(now.tzinfo)
             facts["first_episode_on"] = f"{first:%b} {first.day}, {first:%Y}"
         return facts

@@ -518,7 +518,8 @@ class IntakeService:
             notify.episode_closed(session, report_id=notice.report_id, now=now)
             return replace(reply, notices=(*reply.notices, notice.text)), (notice,)
         self.episodes.copy_photos(session, row, interview, now=now)
-        if not self.episodes.identify(session, row, interview.answers, now=now):
+        changed = {change.key for change in interview.changes}
+        if not self.episodes.identify(session, row, interview.answers, changed=changed, now=now):
             return reply, ()
         interview.facts = self.episodes.facts(session, row, interview.answers, now=now)
         last = self.episodes.previous(session, row)

@@ -333,13 +333,13 @@ def acknowledge(
 
 def facts(session: Session, *, report_id: int, zone: ZoneInfo) -> dict[str, str]:
     """Returns what the checklist knows from outside the answers: who acknowledged, and when."""
-    acks = outbox.acknowledgements(session, report_id=report_id)
-    if not acks:
+    first = outbox.first_acknowledgement(session, report_id=report_id)
+    if first is None:
         return {}
-    first = acks[0]
-    member = staff_table.get(session, first.supervisor)
-    who = member.name if member is not None else f"#{first.supervisor}"
-    when = first.acked_at.astimezone(zone).strftime("%a %b %d %H:%M")
+    supervisor, acked_at = first
+    member = staff_table.get(session, supervisor)
+    who = member.name if member is not None else f"#{supervisor}"
+    when = acked_at.astimezone(zone).strftime("%a %b %d %H:%M")
     return {"supervisor_reached": f"{who} acknowledged {when}"}
 
 

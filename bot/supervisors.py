@@ -73,10 +73,9 @@ async def gate(update: Update, context: Context) -> None:
         return  # the private-chats-only handler refuses it and stores nothing
     access = access_of(context)
     user = update.effective_user
-    if not _anonymous(update) and user is not None:
-        member = await asyncio.to_thread(access.member, user.id)
-        if member is not None:
-            return
+    member = user is not None and not _anonymous(update)
+    if member and user is not None and await asyncio.to_thread(access.admits, user.id):
+        return
     user_id = user.id if user is not None else None
     tell = await asyncio.to_thread(access.deny, user_id, update_type=update_type(update))
     if tell and user_id is not None:

@@ -70,6 +70,8 @@ class Answers:
     _relevant: dict[str, bool] = field(default_factory=dict)
     _flags: dict[str, bool] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
+    # The walk of this view, once made (shared with its scoped views, like the memos above).
+    _walked: list[tuple[Slot, ...]] = field(default_factory=list)
 
     def scoped(self, repeat: Repeat, index: int) -> Answers:
         """Returns a view in which the repeat's field names mean this item's answers."""
@@ -82,6 +84,7 @@ class Answers:
             self._relevant,
             self._flags,
             self._busy,
+            self._walked,
         )
 
     def key(self, name: str) -> str:
@@ -132,6 +135,7 @@ class Answers:
             self._relevant,
             self._flags,
             self._busy,
+            self._walked,
         )
 
     def holds(self, condition: Condition | None) -> bool:
@@ -153,7 +157,15 @@ class Answers:
 
 def walk(flow: Flow, answers: Answers) -> Iterator[Slot]:
     """Yields every question that applies now, in flow order, expanding repeat groups."""
-    top = answers.top()
+    # A view never changes once made, so one step's several walks over it are made once.
+    if flow is not answers.flow:
+        return _walk(flow, answers.top())
+    if not answers._walked:
+        answers._walked.append(tuple(_walk(flow, answers.top())))
+    return iter(answers._walked[0])
+
+
+def _walk(flow: Flow, top: Answers) -> Iterator[Slot]:
     for section in flow.sections:
         if not top.holds(section.relevant):
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint, func
+from sqlalchemy import BigInteger, Column, UniqueConstraint, bindparam, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import _when
@@ -58,6 +58,16 @@ class Acknowledgement(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE")
     supervisor: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     acked_at: datetime = _when()
+
+
+_ACK = SQLModel.metadata.tables["report_ack"]
+# Built once: the step's facts read it on every step.
+_FIRST_ACK = (
+    select(_ACK.c.supervisor, _ACK.c.acked_at)
+    .where(_ACK.c.report_id == bindparam("report_id"))
+    .order_by(_ACK.c.acked_at)
+    .limit(1)
+)
 
 
 def enqueue(
@@ -175,6 +185,12 @@ def acknowledgements(session: Session, *, report_id: int) -> list[Acknowledgemen
     """Returns the report's acknowledgements, earliest first."""
     query = select(Acknowledgement).where(Acknowledgement.report_id == report_id)
     return list(session.exec(query.order_by(col(Acknowledgement.acked_at))))
+
+
+def first_acknowledgement(session: Session, *, report_id: int) -> tuple[int, datetime] | None:
+    """Returns who acknowledged the report first and when (every step asks; one indexed read)."""
+    row = session.connection().execute(_FIRST_ACK, {"report_id": report_id}).first()
+    return None if row is None else (row.supervisor, row.acked_at)
 
 
 def unacknowledged_reports(session: Session, *, since: datetime) -> list[int]:

@@ -40,6 +40,8 @@ StoredAnswer = tuple[str, Any]
 # SQLite's busy handler, which polls with sleeps of up to 100 ms and, with many chats at once,
 # starved some writers past the busy timeout ("database is locked").
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+# The execution option that marks a connection as read-only (see ``reading``).
+READ_ONLY = "intake_read_only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,10 @@ def make_engine(
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so two steps of one report never interleave
-        # and a writer never fails half-way with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # and a writer never fails half-way with "database is locked". A read (``reading``)
+        # begins deferred: under WAL it sees the last commit and never waits for a writer.
+        reader = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
     crypto.attach(engine, keyring or crypto.Keyring.generate("ephemeral"))
     _WRITERS[engine] = threading.RLock()
@@ -126,6 +130,15 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """Opens a session for reads only: it takes no write lock and waits for no writer."""
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY: True})
+        with Session(bind=connection) as session:
+            yield session
 
 
 def encode(value: Any) -> str | None:
@@ -200,10 +213,9 @@ def latest_open_report(
 
 def get_report(session: Session, *, report_id: int, lock: bool = False) -> Report | None:
     """Returns one report by id, optionally locked for update."""
-    query = select(Report).where(Report.id == report_id)
-    if lock:
-        query = query.with_for_update()
-    return session.exec(query).first()
+    query = sql.REPORT_BY_ID_LOCKED if lock else sql.REPORT_BY_ID
+    found: Report | None = session.exec(query, params={"report_id": report_id}).first()
+    return found
 
 
 def add_report(
@@ -374,16 +386,11 @@ def claim_update(session: Session, *, update_id: int, now: datetime) -> bool:
     INSERT .. ON CONFLICT DO NOTHING: when another process is applying the same update, this
     waits for its commit and then finds the row, instead of failing on the primary key.
     """
-    dialect = session.get_bind().dialect.name
-    insert = sql.insert_for(dialect)
-    statement = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(col(ProcessedUpdate.update_id))
-    )
-    # RETURNING, not rowcount: an ORM insert reports rowcount -1 on psycopg.
-    return session.exec(statement).first() is not None
+    connection = session.connection()
+    statement = sql.claim_update(connection.dialect.name)
+    # RETURNING, not rowcount: an insert that did nothing returns no row on every driver.
+    row = connection.execute(statement, {"update_id": update_id, "processed_at": now}).first()
+    return row is not None
 
 
 def lock_worker(session: Session, *, worker: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, bindparam
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import _when
@@ -50,6 +50,12 @@ class Staff(SQLModel, table=True):
         return self.display_name or f"#{self.telegram_id}"
 
 
+# Built once: the access gate runs it on every update.
+_ACTIVE = select(col(Staff.telegram_id)).where(
+    col(Staff.telegram_id) == bindparam("telegram_id"), col(Staff.active).is_(True)
+)
+
+
 def get(session: Session, telegram_id: int) -> Staff | None:
     """Returns the staff row of a Telegram user id, active or not."""
     return session.get(Staff, telegram_id)
@@ -59,6 +65,12 @@ def active(session: Session, telegram_id: int) -> Staff | None:
     """Returns the staff row of a Telegram user id when it is active."""
     row = session.get(Staff, telegram_id)
     return row if row is not None and row.active else None
+
+
+def is_active(session: Session, telegram_id: int) -> bool:
+    """Tells whether a Telegram user id is an active member (one indexed read, no ORM object)."""
+    row = session.connection().execute(_ACTIVE, {"telegram_id": telegram_id}).first()
+    return row is not None
 
 
 def put(

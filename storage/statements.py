@@ -55,6 +55,10 @@ LATEST_OPEN: Any = (
 )
 
 
+REPORT_BY_ID: Any = select(Report).where(col(Report.id) == bindparam("report_id"))
+REPORT_BY_ID_LOCKED: Any = REPORT_BY_ID.with_for_update()
+
+
 def insert_for(dialect: str) -> Any:
     """Returns the INSERT construct with ON CONFLICT for a dialect (PostgreSQL's or SQLite's)."""
     return pg_insert if dialect == "postgresql" else sqlite_insert
@@ -73,6 +77,15 @@ def upsert_answer(dialect: str) -> Any:
             "updated_at": excluded.updated_at,
         },
     )
+
+
+@cache
+def claim_update(dialect: str) -> Any:
+    """Returns INSERT .. ON CONFLICT (update_id) DO NOTHING RETURNING update_id."""
+    statement = insert_for(dialect)(UPDATES).on_conflict_do_nothing(
+        index_elements=[UPDATES.c.update_id]
+    )
+    return statement.returning(UPDATES.c.update_id)
 
 
 @cache
