@@ -20,13 +20,16 @@ import json
 import logging
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -107,13 +110,17 @@ async def _measure(
     return times, time.perf_counter() - wall, time.process_time() - cpu, request.calls - calls
 
 
+ERRORS: Counter[str] = Counter()  # handler errors of every run, by exception type
+
+
 def _errors(app: App) -> list[int]:
-    # Counted and shown in the table; the bot's own error log would flood the output.
+    # Counted, by type, and shown under the table; the bot's own error log would flood it.
     logging.getLogger("bot.telegram_app").setLevel(logging.CRITICAL)
     errors = [0]
 
-    async def count(_update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def count(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         errors[0] += 1
+        ERRORS[f"{type(context.error).__name__}: {str(context.error)[:80]}"] += 1
 
     app.add_error_handler(count)
     return errors
@@ -248,21 +255,55 @@ async def run_full(
 
 
 # -- the bare bot ----------------------------------------------------------------------------
+class Journal:
+    """The least a bot that commits every answer does: one INSERT and COMMIT per update.
+
+    Plain ``sqlite3`` in WAL mode, in a worker thread as any storage must be to keep the event
+    loop free, one writer at a time. It measures what durability alone costs beside PTB.
+    """
+
+    def __init__(self, path: Path, synchronous: str) -> None:
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA synchronous={synchronous}")
+        self.db.execute("CREATE TABLE IF NOT EXISTS answer (chat INTEGER, value TEXT)")
+        self.lock = threading.Lock()
+
+    def store(self, chat: int, value: str) -> None:
+        """Commits one answer."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("INSERT INTO answer (chat, value) VALUES (?, ?)", (chat, value))
+            self.db.execute("COMMIT")
+
+    def count(self) -> int:
+        """Returns how many answers are committed."""
+        return int(self.db.execute("SELECT count(*) FROM answer").fetchone()[0])
+
+
+async def _bare_store(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    context.user_data.setdefault("answers", []).append(value)  # type: ignore[union-attr]
+    journal: Journal | None = context.bot_data.get("journal")
+    if journal is not None:
+        await asyncio.to_thread(journal.store, update.effective_chat.id, value)  # type: ignore[union-attr]
+
+
 async def _bare_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data["answers"] = []  # type: ignore[index]
+    await _bare_store(update, context, "/start")  # ours commits the new report
     await update.effective_message.reply_text(BARE_QUESTION, reply_markup=_bare_keyboard())  # type: ignore[union-attr]
     return ASK
 
 
 async def _bare_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.setdefault("answers", []).append(update.effective_message.text)  # type: ignore[union-attr]
+    await _bare_store(update, context, update.effective_message.text or "")  # type: ignore[union-attr]
     await update.effective_message.reply_text(BARE_QUESTION, reply_markup=_bare_keyboard())  # type: ignore[union-attr]
     return ASK
 
 
 async def _bare_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
-    context.user_data.setdefault("answers", []).append(query.data)  # type: ignore[union-attr]
+    await _bare_store(update, context, str(query.data))  # type: ignore[union-attr]
     await query.answer()  # type: ignore[union-attr]
     await query.edit_message_text(f"{query.message.text}\n→ <b>chosen</b>")  # type: ignore[union-attr]
     await query.message.reply_text(BARE_QUESTION, reply_markup=_bare_keyboard())  # type: ignore[union-attr]
@@ -278,7 +319,7 @@ def _bare_keyboard() -> Any:
     )
 
 
-def _bare_app() -> tuple[App, CannedRequest]:
+def _bare_app(journal: Journal | None = None) -> tuple[App, CannedRequest]:
     from telegram.constants import ParseMode
 
     from bot.telegram_app import PerChatProcessor
@@ -300,21 +341,27 @@ def _bare_app() -> tuple[App, CannedRequest]:
             entry_points=[CommandHandler("start", _bare_start)],
             states={
                 ASK: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, _bare_text),
+                    MessageHandler(filters.TEXT, _bare_text),
                     CallbackQueryHandler(_bare_tap),
                 ]
             },
             fallbacks=[],
         )
     app.add_handler(conversation)
+    app.bot_data["journal"] = journal
     return app, request
 
 
 async def run_bare(
-    recorded: list[list[dict[str, Any]]], *, think: float = 0.0, seed: int = 7
+    recorded: list[list[dict[str, Any]]],
+    *,
+    think: float = 0.0,
+    seed: int = 7,
+    journal: Journal | None = None,
 ) -> Figures:
-    """Feeds the bare bot the full run's updates, chat by chat, as concurrently."""
-    app, request = _bare_app()
+    """Feeds the bare bot the full run's updates, chat by chat, as concurrently (committing
+    each answer to ``journal`` when one is given)."""
+    app, request = _bare_app(journal)
     errors = _errors(app)
     await app.initialize()
     for payload in recorded[0][:3]:  # untimed, as the full path's warm-up walk
@@ -329,12 +376,16 @@ async def run_bare(
         return go
 
     chats = [chat(u, random.Random(seed + i)) for i, u in enumerate(recorded)]
+    before = journal.count() if journal else 0
     times, wall, cpu, calls = await _measure(app, request, chats)
     await app.shutdown()
+    label = "bare PTB ConversationHandler (no storage)"
+    if journal is not None:
+        label = "bare PTB + one plain SQLite commit per update (WAL, synchronous=FULL)"
     return Figures(
-        "bare PTB ConversationHandler (no storage)",
+        label,
         len(times),
-        0,
+        journal.count() - before if journal else 0,
         wall,
         cpu,
         _percentile(times, 0.5),
@@ -481,7 +532,13 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         if not bare_done:
             bare = await run_bare(recorded, think=args.think)
             out["bare"] = asdict(bare)
+            with tempfile.TemporaryDirectory() as folder:
+                journal = Journal(Path(folder) / "journal.db", "FULL")
+                floor = await run_bare(recorded, think=args.think, journal=journal)
+                journal.db.close()
+            out["floor"] = asdict(floor)
             bare_done = True
+    out["errors"] = dict(ERRORS)
     for name, base in [("SQLite", None), ("PostgreSQL", args.database_url)]:
         if name == "PostgreSQL" and not any("PostgreSQL" in r["label"] for r in out["runs"]):
             continue
@@ -512,7 +569,7 @@ def table(out: dict[str, Any]) -> str:
         "| CPU ms/update | × bare (wall) | × bare (CPU) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for run in [*out["runs"], bare]:
+    for run in [*out["runs"], out["floor"], bare]:
         wall, cpu = run["wall_s"] / run["updates"], run["cpu_s"] / run["updates"]
         lines.append(
             f"| {run['label']} | {run['updates']} | {run['committed']} "
@@ -532,8 +589,9 @@ def table(out: dict[str, Any]) -> str:
             f"| {name} | {memory['reports']:.0f} | {memory['traced_per_report'] / 1024:.2f} "
             f"| {memory['rss_per_report'] / 1024:.2f} | {startup['ready_s']:.2f} |"
         )
-    errors = sum(r["errors"] for r in [*out["runs"], bare])
-    lines += ["", f"Handler errors: {errors}.", *out["notes"]]
+    errors = sum(r["errors"] for r in [*out["runs"], out["floor"], bare])
+    kinds = "; ".join(f"{n} × {kind}" for kind, n in out.get("errors", {}).items())
+    lines += ["", f"Handler errors: {errors}" + (f" ({kinds})." if kinds else "."), *out["notes"]]
     return "\n".join(lines)
 
 

@@ -70,8 +70,10 @@ class Answers:
     _relevant: dict[str, bool] = field(default_factory=dict)
     _flags: dict[str, bool] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
-    # The walk of this view, once made (shared with its scoped views, like the memos above).
-    _walked: list[tuple[Slot, ...]] = field(default_factory=list)
+    # The walk of this view as far as it has gone (shared with its scoped views, like the memos
+    # above): the slots found so far, and the walk itself until it is finished.
+    _walked: list[Slot] = field(default_factory=list)
+    _walking: list[Iterator[Slot]] = field(default_factory=list)
 
     def scoped(self, repeat: Repeat, index: int) -> Answers:
         """Returns a view in which the repeat's field names mean this item's answers."""
@@ -85,6 +87,7 @@ class Answers:
             self._flags,
             self._busy,
             self._walked,
+            self._walking,
         )
 
     def key(self, name: str) -> str:
@@ -136,6 +139,7 @@ class Answers:
             self._flags,
             self._busy,
             self._walked,
+            self._walking,
         )
 
     def holds(self, condition: Condition | None) -> bool:
@@ -157,12 +161,25 @@ class Answers:
 
 def walk(flow: Flow, answers: Answers) -> Iterator[Slot]:
     """Yields every question that applies now, in flow order, expanding repeat groups."""
-    # A view never changes once made, so one step's several walks over it are made once.
+    # A view never changes once made, so one step's several walks over it are made once, and
+    # only as far as asked: finding the next question stops there.
     if flow is not answers.flow:
-        return _walk(flow, answers.top())
-    if not answers._walked:
-        answers._walked.append(tuple(_walk(flow, answers.top())))
-    return iter(answers._walked[0])
+        yield from _walk(flow, answers.top())
+        return
+    found, walking = answers._walked, answers._walking
+    if not found and not walking:
+        walking.append(_walk(flow, answers.top()))
+    index = 0
+    while True:
+        if index < len(found):
+            yield found[index]
+            index += 1
+        elif not walking:
+            return
+        elif (slot := next(walking[0], None)) is None:
+            walking.clear()
+        else:
+            found.append(slot)
 
 
 def _walk(flow: Flow, top: Answers) -> Iterator[Slot]:

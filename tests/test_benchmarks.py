@@ -20,7 +20,8 @@ def test_benchmark_walks_the_flow_through_both_bots_and_measures_memory_and_star
     figures = json.loads(out.read_text())
     [full], bare = figures["runs"], figures["bare"]
     assert full["updates"] == bare["updates"] == 30  # the same updates went to both bots
-    assert full["errors"] == bare["errors"] == 0
+    assert full["errors"] == bare["errors"] == figures["floor"]["errors"] == 0
+    assert figures["floor"]["committed"] == figures["floor"]["updates"] == 30
     assert 0 < full["committed"] <= full["updates"]
     assert full["api_calls"] >= full["updates"] and bare["api_calls"] >= bare["updates"]
     assert figures["memory_SQLite"]["reports"] == 50
