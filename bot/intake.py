@@ -211,8 +211,12 @@ class IntakeService:
                 return Outcome(0, Reply("", "edit_unlinked"))
             interview = self._restore(session, row)
             reply = interview.revise(link.key, text, now=now)
+            # A corrected name, birth date or case number may be a child seen before.
+            reply, sent = self._episode_step(session, row, interview, reply, worker, now)
             self._save(session, row, interview, reply, actor=worker, source="message_edit", now=now)
-        return replace(self._done(row, reply), sensitive=self._sensitive(interview))
+        return replace(
+            self._done(row, reply), sensitive=self._sensitive(interview), notifications=sent
+        )
 
     def add_photo(
         self,

@@ -21,7 +21,17 @@ from flows.schema import Answer, Choice, Field, Flow, Kind, Section, Status
 from storage import repository as repo
 from storage.children import Child, ChildKey
 from tests.conftest import NOW
-from tests.episode_driver import START, YES, Clock, Run, converse, service_for, two_episodes
+from tests.episode_driver import (
+    FIXED,
+    START,
+    YES,
+    Clock,
+    Run,
+    answer,
+    converse,
+    service_for,
+    two_episodes,
+)
 
 EP_FLOW = Flow(
     id="episodes",
@@ -286,6 +296,32 @@ def test_the_case_number_alone_finds_the_child_written_differently(tmp_path: Pat
     renamed = {"child_name": "Destiny Alvarez-Ruiz", "agency_case_number": "cw 2024 0117"}
     run = converse(service, "w1", service.start("w1", new=True), 2, overrides=renamed)
     assert "_prefill.child" not in run.asked and "_prefill.reporter" in run.asked
+    service.engine.dispose()
+
+
+def test_correcting_the_case_number_by_editing_the_message_finds_the_known_child(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    service = service_for(f"sqlite:///{tmp_path / 'e.db'}", clock)
+    converse(service, "w1", service.start("w1", new=True), 1)
+    clock.now += timedelta(days=2)
+    typo = {"child_name": "Alvarez, Destinee", "agency_case_number": "CW-2024-0171"}
+    outcome, message_id, sent = service.start("w1", new=True), 100, {}
+    while "agency_case_number" not in sent:  # the worker types the case number wrong
+        prompt = outcome.reply.prompt
+        assert prompt is not None and not prompt.key.startswith("_prefill.")
+        message_id += 1
+        sent[prompt.key] = message_id
+        text = answer(prompt, 2, overrides=typo)
+        outcome = service.handle_text("w1", text, message_id=message_id)
+
+    fixed = service.edit_answer("w1", sent["agency_case_number"], FIXED["agency_case_number"])
+
+    assert any("reported missing before" in n for n in fixed.reply.notices)
+    assert fixed.reply.prompt is not None and fixed.reply.prompt.key.startswith("_prefill.")
+    with Session(service.engine) as session:
+        assert len(session.exec(select(Child)).all()) == 1  # the typo's record was folded in
     service.engine.dispose()
 
 
