@@ -217,7 +217,7 @@ async def run_full(
 
     harness = [0.0]
 
-    def chat(walker: Walker) -> Callable[[list[float]], Any]:
+    def chat(walker: Walker, think: float = think) -> Callable[[list[float]], Any]:
         async def go(times: list[float]) -> None:
             for _ in range(steps):
                 cpu = time.thread_time()
@@ -230,9 +230,10 @@ async def run_full(
 
         return go
 
-    # One worker walks first, untimed: the first date or phone parsed loads its tables.
+    # One worker walks first, untimed and unpaused: the first date or phone parsed loads its
+    # tables.
     warm = Walker(49_999, FLOW, service.zone, random.Random(seed), request, [10**9])
-    await chat(warm)([])
+    await chat(warm, 0.0)([])
     before = _count(service.engine, "answer_change")
     harness[0] = 0.0
     times, wall, cpu, calls = await _measure(app, request, [chat(w) for w in walkers])
@@ -540,6 +541,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
             bare_done = True
     out["errors"] = dict(ERRORS)
     for name, base in [("SQLite", None), ("PostgreSQL", args.database_url)]:
+        if args.open_reports == 0:  # latency runs only (e.g. paced): no memory or start-up
+            break
         if name == "PostgreSQL" and not any("PostgreSQL" in r["label"] for r in out["runs"]):
             continue
         with database(base, "memory") as url:
@@ -577,10 +580,12 @@ def table(out: dict[str, Any]) -> str:
             f"| {cpu * 1e3:.2f} | {wall / bare_wall:.2f} | {cpu / bare_cpu:.2f} |"
         )
     lines.append("")
-    lines += [
-        "| database | open reports | KiB/report (tracemalloc) | KiB/report (RSS) | start-up s |"
-    ]
-    lines += ["|---|---:|---:|---:|---:|"]
+    if "memory_SQLite" in out:
+        lines += [
+            "| database | open reports | KiB/report (tracemalloc) | KiB/report (RSS) "
+            "| start-up s |",
+            "|---|---:|---:|---:|---:|",
+        ]
     for name in ("SQLite", "PostgreSQL"):
         if f"memory_{name}" not in out:
             continue
@@ -603,7 +608,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean pause in s before each update (0: none)"
     )
-    parser.add_argument("--open-reports", type=int, default=10_000)
+    parser.add_argument(
+        "--open-reports", type=int, default=10_000, help="0: skip memory and start-up"
+    )
     parser.add_argument("--startups", type=int, default=3, help="start-ups to take the median of")
     parser.add_argument(
         "--synchronous", type=lambda s: s.upper().split(","), default=["FULL", "NORMAL"]

@@ -201,6 +201,11 @@ _AGO = re.compile(
 )
 
 
+# '2026-11-28 22:15', as a phone's date picker or a copied log line writes it: no need to ask
+# dateparser, which takes 15-30 ms per answer.
+_ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
 def _clock(field: Field, day: str, time: re.Match[str], now: datetime) -> datetime:
     evening = day in ("last night", "tonight", "this evening")
     if time[0] in ("noon", "midnight"):
@@ -251,6 +256,13 @@ def _dateparser(text: str, now: datetime) -> datetime | None:
     )
 
 
+def _iso_stamp(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # '2026-02-30 10:00': let dateparser word the refusal
+        return None
+
+
 def _datetime(field: Field, text: str, now: datetime) -> JsonValue:
     s = _clean(text)
     if len(s) > 80:
@@ -269,6 +281,8 @@ def _datetime(field: Field, text: str, now: datetime) -> JsonValue:
         result = (now.astimezone(UTC) - amount * unit).astimezone(now.tzinfo)
     elif time := _CLOCK.fullmatch(rest):
         result = _clock(field, day, time, now)
+    elif _ISO_STAMP.fullmatch(s) and (stamp := _iso_stamp(s)) is not None:
+        result = stamp.replace(tzinfo=now.tzinfo)
     else:
         has_time = re.search(r"\d[:.]\d\d|\d ?[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bago\b", s)
         try:

@@ -193,6 +193,7 @@ def test_date_age_bound_counts_whole_years_on_now() -> None:
     [
         ("now", "2026-11-28T12:00:00-05:00"),
         ("2026-11-27 23:30", "2026-11-27T23:30:00-05:00"),
+        ("2026-07-01 09:00", "2026-07-01T09:00:00-04:00"),  # that day's offset (summer time)
         ("2026-11-27T23:30:00-05:00", "2026-11-27T23:30:00-05:00"),
         ("11/27 11:30pm", "2026-11-27T23:30:00-05:00"),
         ("11/27/2026 23:30", "2026-11-27T23:30:00-05:00"),
@@ -223,6 +224,10 @@ def test_date_age_bound_counts_whole_years_on_now() -> None:
 )
 def test_datetime_accepts_the_ways_workers_say_when(text: str, stored: str) -> None:
     assert parse(Kind.DATETIME, text) == stored
+
+
+def test_datetime_refuses_a_day_the_calendar_does_not_have() -> None:
+    assert "couldn't read that as a date and time" in rejection(Kind.DATETIME, "2026-02-30 10:00")
 
 
 def test_datetime_drops_seconds_from_now() -> None:
