@@ -423,9 +423,8 @@ def link_message(
 ) -> None:
     """Remembers that a chat message answered the question stored under ``key``."""
     connection = session.connection()
-    link = {"worker": worker, "message_id": message_id}
-    connection.execute(sql.DELETE_LINK, link)
-    connection.execute(sql.INSERT_LINK, {**link, "report_id": report_id, "key": key})
+    link = {"worker": worker, "message_id": message_id, "report_id": report_id, "key": key}
+    connection.execute(sql.upsert_link(connection.dialect.name), link)
 
 
 def find_link(session: Session, *, worker: str, message_id: int) -> MessageLink | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, Update, bindparam, delete, insert, update
+from sqlalchemy import Table, Update, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -39,10 +39,6 @@ UPDATE_ANSWER = (
 INSERT_CHANGES = insert(CHANGES)
 SEEN_UPDATE = select(UPDATES.c.update_id).where(UPDATES.c.update_id == bindparam("update_id"))
 INSERT_UPDATE = insert(UPDATES)
-DELETE_LINK = delete(LINKS).where(
-    LINKS.c.worker == bindparam("worker"), LINKS.c.message_id == bindparam("message_id")
-)
-INSERT_LINK = insert(LINKS)
 LATEST_OPEN: Any = (
     select(Report)
     .where(
@@ -86,6 +82,17 @@ def claim_update(dialect: str) -> Any:
         index_elements=[UPDATES.c.update_id]
     )
     return statement.returning(UPDATES.c.update_id)
+
+
+@cache
+def upsert_link(dialect: str) -> Any:
+    """Returns INSERT .. ON CONFLICT (worker, message_id) DO UPDATE for message links."""
+    statement = insert_for(dialect)(LINKS)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[LINKS.c.worker, LINKS.c.message_id],
+        set_={"report_id": excluded.report_id, "key": excluded.key},
+    )
 
 
 @cache
