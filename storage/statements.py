@@ -61,18 +61,23 @@ def insert_for(dialect: str) -> Any:
 
 
 @cache
-def upsert_answer(dialect: str) -> Any:
-    """Returns INSERT .. ON CONFLICT (report_id, key) DO UPDATE for the answer table."""
-    statement = insert_for(dialect)(ANSWERS)
-    excluded = statement.excluded
+def upsert(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
+    """Returns INSERT .. ON CONFLICT (keys) DO UPDATE, setting every other column anew."""
+    statement = insert_for(dialect)(table)
     return statement.on_conflict_do_update(
-        index_elements=[ANSWERS.c.report_id, ANSWERS.c.key],
-        set_={
-            "status": excluded.status,
-            "value": excluded.value,
-            "updated_at": excluded.updated_at,
-        },
+        index_elements=[table.c[k] for k in keys],
+        set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
     )
+
+
+def upsert_answer(dialect: str) -> Any:
+    """Returns the upsert of an answer by (report_id, key)."""
+    return upsert(dialect, ANSWERS, ("report_id", "key"))
+
+
+def upsert_link(dialect: str) -> Any:
+    """Returns the upsert of a message link by (worker, message_id)."""
+    return upsert(dialect, LINKS, ("worker", "message_id"))
 
 
 @cache
@@ -82,17 +87,6 @@ def claim_update(dialect: str) -> Any:
         index_elements=[UPDATES.c.update_id]
     )
     return statement.returning(UPDATES.c.update_id)
-
-
-@cache
-def upsert_link(dialect: str) -> Any:
-    """Returns INSERT .. ON CONFLICT (worker, message_id) DO UPDATE for message links."""
-    statement = insert_for(dialect)(LINKS)
-    excluded = statement.excluded
-    return statement.on_conflict_do_update(
-        index_elements=[LINKS.c.worker, LINKS.c.message_id],
-        set_={"report_id": excluded.report_id, "key": excluded.key},
-    )
 
 
 @cache
