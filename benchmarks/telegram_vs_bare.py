@@ -7,8 +7,9 @@ Full path: Update JSON → ``Update.de_json`` → the update processor → ``App
 ``--chats`` workers walks the real flow concurrently, reading the bot's last question and
 answering with a tap, a realistic value or 'unknown', until the review screen. The bare bot is a
 ``ConversationHandler`` with no storage that gets exactly the same update JSON, chat by chat,
-through the same request class and the same per-chat update processor. Both run with PTB's rate
-limiter off: Telegram's flood limits are not a cost of either.
+through the same request class and the same per-chat update processor. A third run, the floor, is
+that bare bot committing each update to plain SQLite in a worker thread: what durability alone
+costs. All run with PTB's rate limiter off: Telegram's flood limits are not a cost of any.
 """
 
 from __future__ import annotations
