@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,18 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: 
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_a_read_waits_for_no_step_being_written(engine: Engine) -> None:
+    with repo.transaction(engine) as session:
+        repo.add_report(  # this step now holds the write lock until it commits
+            session, worker="console:ana", flow_id="f", flow_version="1", state="triage", now=NOW
+        )
+        started = time.perf_counter()
+        with repo.reading(engine) as reader:  # the access gate's look-up, say
+            seen = reader.connection().execute(text("SELECT count(*) FROM report")).scalar_one()
+        assert seen == 0  # the last commit, not the step in flight
+        assert time.perf_counter() - started < 1  # SQLite's busy timeout would be 5 s
 
 
 def test_an_answer_and_its_history_round_trip(engine: Engine) -> None:
