@@ -96,6 +96,9 @@ class Episodes:
         ]
         if not digests:
             return False
+        # Two workers naming the same new child at once (another process, on PostgreSQL) would
+        # both add it; the second waits here for the first's commit and finds it instead.
+        repo.lock_names(session, "child", digests)
         known = kids.find_child(session, digests=digests)
         if row.child_id is not None:
             if known is None or known == row.child_id or self.previous(session, row) is not None:

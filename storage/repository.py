@@ -404,10 +404,20 @@ def lock_worker(session: Session, *, worker: str) -> None:
     the same worker's other update on another process; the report row lock alone cannot cover
     a row that does not exist yet. SQLite's BEGIN IMMEDIATE already serialises every step.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    lock_names(session, "worker", [worker])
+
+
+def lock_names(session: Session, kind: str, names: Iterable[str]) -> None:
+    """Serialises transactions that touch the same named things until this one ends.
+
+    PostgreSQL advisory locks, taken in sorted order so two transactions never deadlock; SQLite's
+    BEGIN IMMEDIATE already serialises every step.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name in sorted(set(names)):
         session.exec(  # type: ignore[call-overload]
-            text("SELECT pg_advisory_xact_lock(:key)"),
-            params={"key": advisory_key("worker", worker)},
+            text("SELECT pg_advisory_xact_lock(:key)"), params={"key": advisory_key(kind, name)}
         )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.episodes import Episodes
 from bot.intake import IntakeService
 from bot.report_pdf import render_pdf
 from flows.conditions import Answered
@@ -323,6 +327,46 @@ def test_correcting_the_case_number_by_editing_the_message_finds_the_known_child
     with Session(service.engine) as session:
         assert len(session.exec(select(Child)).all()) == 1  # the typo's record was folded in
     service.engine.dispose()
+
+
+def test_two_workers_naming_the_same_new_child_at_once_make_one_child(engine: Engine) -> None:
+    episodes = Episodes(flow=FLOW, match_key=b"m" * 32, long_term_days=30)
+    with repo.transaction(engine) as session:
+        rows = [
+            repo.add_report(
+                session, worker=w, flow_id=FLOW.id, flow_version="1", state="asking", now=NOW
+            )
+            for w in ("w1", "w2")
+        ]
+    first, second = (row.id or 0 for row in rows)
+    answers = {"agency_case_number": Answer(Status.ANSWERED, "CW-2026-0042")}
+    changed = {"agency_case_number"}
+    linked, outcome = threading.Event(), {}
+
+    def other_worker() -> None:
+        linked.wait(10)
+        try:
+            with repo.transaction(engine) as session:
+                row = repo.get_report(session, report_id=second, lock=True)
+                assert row is not None
+                known = episodes.identify(session, row, answers, changed=changed, now=NOW)
+                outcome["known"] = known
+        except Exception as error:  # the test reports it below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    with repo.transaction(engine) as session:
+        row = repo.get_report(session, report_id=first, lock=True)
+        assert row is not None
+        assert not episodes.identify(session, row, answers, changed=changed, now=NOW)  # new
+        linked.set()
+        time.sleep(0.5)  # the other worker's step runs into this one, not yet committed
+    thread.join(10)
+
+    assert outcome == {"known": True}  # no duplicate key: it waited, then found the child
+    with Session(engine) as session:
+        assert len(session.exec(select(Child)).all()) == 1
 
 
 # -- recovery ------------------------------------------------------------------------------
