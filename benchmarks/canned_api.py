@@ -9,7 +9,6 @@ button, a realistic typed value, or 'unknown'.
 from __future__ import annotations
 
 import html
-import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -17,11 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from flows.schema import Field, Flow, Kind
+from tests.memory_api import BOT, GET_ME, MemoryRequest, ok
 
-BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
 COMMAND_LABELS = frozenset({"Unknown", "Skip", "Done"})
 
 
@@ -34,7 +33,7 @@ class Screen:
     markup: dict[str, Any] | None = None
 
 
-class CannedRequest(BaseRequest):
+class CannedRequest(MemoryRequest):
     """Answers sendMessage, editMessage*, answerCallbackQuery and the rest with canned JSON."""
 
     def __init__(self, *, keep_screens: bool = True) -> None:
@@ -43,36 +42,16 @@ class CannedRequest(BaseRequest):
         self.keep_screens = keep_screens  # off when measuring the bot's own memory
         self.screens: dict[int, Screen] = {}
 
-    @property
-    def read_timeout(self) -> float | None:
-        """Returns the default read timeout (nothing is read from a network)."""
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Needs no set-up."""
-
-    async def shutdown(self) -> None:
-        """Needs no clean-up."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
+    async def answer(
+        self, url: str, endpoint: str, params: dict[str, Any], request_data: RequestData | None
     ) -> tuple[int, bytes]:
         """Returns what the Bot API would, and keeps each chat's screen up to date."""
         self.calls += 1
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+        return ok(self._result(endpoint, params))
 
     def _result(self, endpoint: str, params: dict[str, Any]) -> object:
         if endpoint == "getMe":
-            return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False}
+            return GET_ME
         if endpoint == "getUpdates":
             return []
         if not endpoint.startswith(("send", "edit")):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot import delivery as delivery_module
 from bot.delivery import ACK_PREFIX, Delivery
@@ -28,8 +28,8 @@ from bot.intake import IntakeService
 from storage import repository as repo
 from tests.conftest import MINI_FLOW, NOW, ZONE
 from tests.load_worker import KEYRING
+from tests.memory_api import BOT, GET_ME, MemoryRequest, ok
 
-BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
 SENDS = ("sendMessage", "sendDocument")
 IDLE_PASSES = 2  # stop after this many passes in a row that tried nothing
 # Rows per claim. Production claims 20 at a time, so two senders' claims rarely meet; claiming one
@@ -38,41 +38,21 @@ CLAIM_BATCH = 1
 MAX_ERRORS = 5  # failed passes (recorded in OUTFILE as {"error": ...}) before giving up
 
 
-class FakeApi(BaseRequest):
+class FakeApi(MemoryRequest):
     """A Bot API that answers from memory and appends every send to a JSON-lines file."""
 
     def __init__(self, outfile: Path) -> None:
         self.outfile = outfile
         self.message_id = 1000
 
-    @property
-    def read_timeout(self) -> float | None:
-        """Returns the default read timeout PTB asks every request for."""
-        return 1.0
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
+    async def answer(
+        self, url: str, endpoint: str, params: dict[str, Any], request_data: RequestData | None
     ) -> tuple[int, bytes]:
         """Answers one call with canned OK JSON, recording it first when it is a send."""
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
         if endpoint in SENDS:
             await asyncio.sleep(random.uniform(0.001, 0.005))  # a slow Telegram: overlap
             self._record(endpoint, params)
-        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+        return ok(self._result(endpoint, params))
 
     def _record(self, endpoint: str, params: dict[str, Any]) -> None:
         line = {
@@ -85,7 +65,7 @@ class FakeApi(BaseRequest):
 
     def _result(self, endpoint: str, params: dict[str, Any]) -> object:
         if endpoint == "getMe":
-            return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False}
+            return GET_ME
         if endpoint.startswith(("send", "edit")):
             self.message_id += 1
             return {

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy import text as sql
 from sqlmodel import Session, select
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.config import Settings
 from bot.intake import IntakeService
@@ -29,14 +29,14 @@ from storage import staff
 from storage.audit import AuditEvent
 from storage.staff import Role
 from tests.conftest import MATCH_KEY, MINI_FLOW, NOW, ZONE
+from tests.memory_api import BOT, GET_ME, MemoryRequest, ok
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
 ANA = {"id": 111, "is_bot": False, "first_name": "Ana"}
 BO = {"id": 222, "is_bot": False, "first_name": "Bo"}
 
 
-class RecordingRequest(BaseRequest):
+class RecordingRequest(MemoryRequest):
     """A Bot API that answers from memory and records every call (PTB's own testing approach)."""
 
     def __init__(self) -> None:
@@ -44,42 +44,24 @@ class RecordingRequest(BaseRequest):
         self.fail: dict[str, list[dict[str, Any]]] = {}
         self.message_id = 1000
 
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
+    async def answer(
+        self, url: str, endpoint: str, params: dict[str, Any], request_data: RequestData | None
     ) -> tuple[int, bytes]:
+        """Records the call, then fails it as told or answers it with canned JSON."""
         if "/file/bot" in url:
             self.calls.append(("download", {"url": url}))
             return 200, PNG
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
         if request_data and request_data.multipart_data:
             params["_files"] = dict(request_data.multipart_data)
         self.calls.append((endpoint, params))
         if self.fail.get(endpoint):
             error = self.fail[endpoint].pop(0)
             return error["error_code"], json.dumps(error).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+        return ok(self._result(endpoint, params))
 
     def _result(self, endpoint: str, params: dict[str, Any]) -> object:
         if endpoint == "getMe":
-            return {**BOT, "can_join_groups": False, "can_read_all_group_messages": False}
+            return GET_ME
         if endpoint == "getFile":
             return {
                 "file_id": params["file_id"],
