@@ -57,6 +57,8 @@ from telegram.warnings import PTBUserWarning
 from benchmarks.canned_api import CannedRequest, Walker
 
 App = Application[Any, Any, Any, Any, Any, Any]
+# One timed run: each update's latency (s), wall and CPU seconds, and Bot API calls made.
+Measured = tuple[list[float], float, float, int]
 SQLITE = "sqlite"
 ASK = 1
 BARE_QUESTION = "<i>The child · 42 required left</i>\n<b>What is the child's first name?</b>"
@@ -75,6 +77,13 @@ class Figures:
     p99_ms: float
     api_calls: int
     errors: int
+
+    @classmethod
+    def of(cls, label: str, measured: Measured, committed: int, errors: int) -> Figures:
+        """Returns the figures of one timed run."""
+        times, wall, cpu, calls = measured
+        p50, p99 = _percentile(times, 0.5), _percentile(times, 0.99)
+        return cls(label, len(times), committed, wall, cpu, p50, p99, calls, errors)
 
     @property
     def per_second(self) -> float:
@@ -102,7 +111,7 @@ async def _feed(app: App, payload: dict[str, Any], times: list[float]) -> None:
 
 async def _measure(
     app: App, request: CannedRequest, chats: list[Callable[[list[float]], Any]]
-) -> tuple[list[float], float, float, int]:
+) -> Measured:
     times: list[float] = []
     calls = request.calls
     gc.collect()
@@ -238,21 +247,11 @@ async def run_full(
     before = _count(service.engine, "answer_change")
     harness[0] = 0.0
     times, wall, cpu, calls = await _measure(app, request, [chat(w) for w in walkers])
-    cpu -= harness[0]
     committed = _count(service.engine, "answer_change") - before
     await app.shutdown()
     service.engine.dispose()
-    figures = Figures(
-        label,
-        len(times),
-        committed,
-        wall,
-        cpu,
-        _percentile(times, 0.5),
-        _percentile(times, 0.99),
-        calls,
-        errors[0],
-    )
+    measured = (times, wall, cpu - harness[0], calls)
+    figures = Figures.of(label, measured, committed, errors[0])
     return figures, [w.sent for w in walkers]
 
 
@@ -379,22 +378,13 @@ async def run_bare(
 
     chats = [chat(u, random.Random(seed + i)) for i, u in enumerate(recorded)]
     before = journal.count() if journal else 0
-    times, wall, cpu, calls = await _measure(app, request, chats)
+    measured = await _measure(app, request, chats)
     await app.shutdown()
     label = "bare PTB ConversationHandler (no storage)"
     if journal is not None:
         label = "bare PTB + one plain SQLite commit per update (WAL, synchronous=FULL)"
-    return Figures(
-        label,
-        len(times),
-        journal.count() - before if journal else 0,
-        wall,
-        cpu,
-        _percentile(times, 0.5),
-        _percentile(times, 0.99),
-        calls,
-        errors[0],
-    )
+    committed = journal.count() - before if journal else 0
+    return Figures.of(label, measured, committed, errors[0])
 
 
 # -- memory and start-up, each in a fresh process -----------------------------------------------
