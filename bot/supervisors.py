@@ -73,8 +73,11 @@ async def gate(update: Update, context: Context) -> None:
         return  # the private-chats-only handler refuses it and stores nothing
     access = access_of(context)
     user = update.effective_user
-    member = user is not None and not _anonymous(update)
-    if member and user is not None and await asyncio.to_thread(access.admits, user.id):
+    if (
+        user is not None
+        and not _anonymous(update)
+        and await asyncio.to_thread(access.admits, user.id)
+    ):
         return
     user_id = user.id if user is not None else None
     tell = await asyncio.to_thread(access.deny, user_id, update_type=update_type(update))
