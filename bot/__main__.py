@@ -7,7 +7,6 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -20,6 +19,7 @@ from bot.intake import IntakeService, ReportNotFound
 from bot.keys import MISSING, demo_keyring, production_keyring
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
+from storage.clock import Clock, system_clock
 from storage.crypto import KeyConfigError, Keyring
 from storage.instance_lock import AlreadyRunning, single_instance
 from storage.migrate import upgrade
@@ -28,7 +28,9 @@ from storage.repository import make_engine
 log = logging.getLogger("bot")
 
 
-def build_service(settings: Settings, *, keyring: Keyring | None = None) -> IntakeService:
+def build_service(
+    settings: Settings, *, keyring: Keyring | None = None, clock: Clock = system_clock
+) -> IntakeService:
     """Wires the flow, the database, the keys and the clock into the service."""
     keys = keyring or production_keyring(settings)
     engine = make_engine(
@@ -38,7 +40,7 @@ def build_service(settings: Settings, *, keyring: Keyring | None = None) -> Inta
     return IntakeService(
         flow=validate_flow(FLOW),
         engine=engine,
-        clock=lambda: datetime.now(UTC),
+        clock=clock,
         zone=settings.zone,
         profile=settings.deadline_profile,
         long_term_days=settings.long_term_days,
@@ -66,8 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the command named on the command line (the terminal intake by default)."""
+def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> int:
+    """Runs the command named on the command line (the terminal intake by default).
+
+    ``clock`` is the one clock of every command (the real one; tests pass their own).
+    """
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
@@ -79,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
     if args.command == "run" or (args.command is None and settings.token):
-        return run_bot(settings, level=level)
+        return run_bot(settings, level=level, clock=clock)
     if args.command == "db":
         logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(message)s")
         return db_cli.run(args, settings)
@@ -87,13 +92,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_safety.configure(level, stream=sys.stderr, floor=logging.WARNING)
     try:
         # The demo makes itself a key file; with ENCRYPTION_KEYS set, those keys are used.
-        service = build_service(settings, keyring=demo_keyring(settings, notice=sys.stderr))
+        service = build_service(
+            settings, keyring=demo_keyring(settings, notice=sys.stderr), clock=clock
+        )
     except KeyConfigError as exc:
         sys.stderr.write(f"Encryption keys: {exc}.\n")
         return 2
     if args.command in maintenance.COMMANDS:
         return maintenance.run(
-            args, engine=service.engine, retention_days=settings.retention_days, out=sys.stdout
+            args,
+            engine=service.engine,
+            retention_days=settings.retention_days,
+            out=sys.stdout,
+            clock=service.clock,
         )
     if args.command == "staff":
         access = Access(service.engine, service.clock)
@@ -118,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-def run_bot(settings: Settings, *, level: int) -> int:
+def run_bot(settings: Settings, *, level: int, clock: Clock = system_clock) -> int:
     """Runs the Telegram bot until SIGTERM or SIGINT."""
     from bot.telegram_app import UPDATES, build_application  # the console needs no Telegram
 
@@ -132,7 +143,7 @@ def run_bot(settings: Settings, *, level: int) -> int:
         # Never start without a usable key: nothing may be stored in plain text.
         sys.stderr.write(f"Refusing to start: {exc}.\n{MISSING}")
         return 2
-    service = build_service(settings, keyring=keyring)
+    service = build_service(settings, keyring=keyring, clock=clock)
     app = build_application(settings, service=service)
     webhook = settings.webhook
     log.info("bot.starting mode=%s", "webhook" if webhook else "polling")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +29,9 @@ from flows.schema import Answer, Choice, Flow, Kind, Level, Status
 from flows.slots import Answers, walk
 from storage import audit, crypto
 from storage import children as kids
+from storage import clock as storage_clock
 from storage import repository as repo
+from storage.clock import Clock
 from storage.models import Report as ReportRow
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ class IntakeService:
         *,
         flow: Flow,
         engine: Engine,
-        clock: Callable[[], datetime],
+        clock: Clock,
         zone: ZoneInfo,
         profile: DeadlineProfile = FEDERAL,
         match_key: bytes | None = None,
@@ -78,6 +80,7 @@ class IntakeService:
         self.flow = flow
         self.engine = engine
         self.clock = clock
+        storage_clock.attach(engine, clock)  # rows storage stamps itself follow the same clock
         self.zone = zone
         self.profile = check_profile(flow, profile)
         # Children are matched under a key derived from the database's keyring (stable across

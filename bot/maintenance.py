@@ -6,13 +6,13 @@ Each prints counts and ids only and exits non-zero when something needs a person
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TextIO
 
 from sqlalchemy import Engine
 
 from storage import audit, retention, rotation
+from storage.clock import Clock
 from storage.repository import transaction
 
 COMMANDS = ("keys", "audit", "purge")
@@ -37,7 +37,7 @@ def run(
     engine: Engine,
     retention_days: int,
     out: TextIO,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Clock,
 ) -> int:
     """Runs one maintenance command and returns the exit status."""
     if args.command == "keys" and args.action == "rotate":

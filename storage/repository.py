@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from storage import audit as audit  # registers the audit table with the metadata
 from storage import children as children  # registers the child and recovery-link tables
-from storage import crypto
+from storage import clock, crypto
 from storage import outbox as outbox  # registers the outbox and acknowledgement tables
 from storage import reminders as reminders  # registers the reminder table
 from storage import staff as staff  # registers the staff table
@@ -198,7 +198,7 @@ def decrypt_failed(session: Session, *, report_id: int, what: str) -> None:
     audit.record(
         session,
         event="crypto.decrypt_failed",
-        at=datetime.now(UTC),
+        at=clock.now(session),
         component="storage",
         object_id=report_id,
         outcome="failed",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from flows.missing_from_care import FLOW
 from storage import crypto
 from storage import repository as repo
 from tests import test_telegram_app as tg
-from tests.conftest import MINI_FLOW, ZONE
+from tests.conftest import MINI_FLOW, NOW, ZONE
 from tests.test_console_e2e import tiny_png, transcript_messages
 
 APP_LOGGERS = ("bot", "storage", "flows", "sqlalchemy.engine")
@@ -66,12 +65,12 @@ def leaks(canaries: list[str], *, logs: str, db: Path) -> list[str]:
 def test_a_whole_console_report_leaves_no_canary_in_logs_or_database(
     tmp_path: Path, logs: io.StringIO
 ) -> None:
-    messages, photo = transcript_messages(tmp_path)
+    messages, photo = transcript_messages(tmp_path, today=NOW.date())
     Path(photo).write_bytes(tiny_png() + PHOTO_CANARY)
     db = tmp_path / "intake.db"
     engine = repo.make_engine(f"sqlite:///{db}", keyring=crypto.Keyring.generate())
     repo.create_tables(engine)
-    service = IntakeService(flow=FLOW, engine=engine, clock=lambda: datetime.now(UTC), zone=ZONE)
+    service = IntakeService(flow=FLOW, engine=engine, clock=lambda: NOW, zone=ZONE)
     screen = io.StringIO()
     run_console(
         service,

@@ -116,9 +116,13 @@ def environment(workdir: Path) -> dict[str, str]:
     }
 
 
-def transcript_messages(workdir: Path) -> tuple[list[str], str]:
-    """Returns the transcript's messages with the placeholders filled in, and the photo path."""
-    today = date.today()
+def transcript_messages(workdir: Path, *, today: date | None = None) -> tuple[list[str], str]:
+    """Returns the transcript's messages with the placeholders filled in, and the photo path.
+
+    Dates are relative to ``today``: the console's own clock when it runs as a process (the
+    real one), the suite's ``NOW`` when the service runs in the test with that clock.
+    """
+    today = today or date.today()
     photo = workdir / "destiny_school_photo.png"
     photo.write_bytes(tiny_png())
     values = {

@@ -308,8 +308,12 @@ def test_keys_rotate_and_purge_run_from_the_command_line(
     assert main(["keys", "rotate", "--batch", "5"]) == 0
     out = capsys.readouterr().out
     assert "did not decrypt" in out and "0 not under the newest key" in out
-    assert main(["purge", "--older-than", "1"]) == 0
-    assert "Purged 0 closed reports" in capsys.readouterr().out  # submitted moments ago
+    # The command line takes the suite's clock: on any real date the report was submitted
+    # moments ago, and a day later it is old enough to go.
+    assert main(["purge", "--older-than", "1"], clock=lambda: NOW) == 0
+    assert "Purged 0 closed reports" in capsys.readouterr().out
+    assert main(["purge", "--older-than", "1"], clock=lambda: NOW + timedelta(days=2)) == 0
+    assert "Purged 1 closed reports" in capsys.readouterr().out
 
 
 def test_the_bot_refuses_to_start_without_a_usable_key(
