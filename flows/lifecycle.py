@@ -31,6 +31,10 @@ class Trigger(StrEnum):
     RECOVER = "recover"
 
 
+# The attribute the machine reads and sets on a model: a plain name, since the library names an
+# Enum state by its key ("NEW"); the interview maps it to its State.
+MODEL_ATTRIBUTE = "state_name"
+
 OPEN_STATES = frozenset({State.NEW, State.TRIAGE, State.INTAKE, State.REVIEW})
 # A submitted report still takes amendments and a recovery.
 LIVE_STATES = frozenset({State.TRIAGE, State.INTAKE, State.REVIEW, State.SUBMITTED})
@@ -85,6 +89,7 @@ def lifecycle() -> Machine:
     # fired with machine.events[name].trigger(interview) on a plain object instead.
     return Machine(
         model=None,
+        model_attribute=MODEL_ATTRIBUTE,
         states=_states(),
         transitions=_transitions(),
         initial=State.NEW.value,
