@@ -283,7 +283,7 @@ class Delivery:
             pdf = render_pdf(report, now=now, photos=service.photos(row.report_id))
             return Message(_with_head(head, parts), pdf=pdf, ack=True)
         if row.kind == "long_term":
-            owed = [i.label for i in report.open_items if i.section == "Long-term checklist"]
+            owed = [i.label for i in report.long_term_items]
             head = (
                 f"📅 <b>{number} is a long-term case</b> — still missing. Gather for the police's "
                 "30-day NCIC update:"

@@ -335,7 +335,7 @@ class IntakeService:
                 if since is None or now < since:
                     continue
                 report = self._report(session, row, now)
-                owed = [i for i in report.open_items if i.section == "Long-term checklist"]
+                owed = report.long_term_items
                 if owed:
                     label = f"Long-term checklist: {len(owed)} items open"
                     items.append(DueItem(since, "long_term", row.id or 0, label))

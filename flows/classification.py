@@ -1,7 +1,6 @@
-"""The data-classification table applied to a flow: every field gets a level (PR-01).
+"""Sensitivity levels on a flow's fields (PR-01): each field carries its own level.
 
-A flow is written without levels and classified by one table naming every field once, so a field
-added without a level, or a level given to a field that does not exist, fails at import.
+``require_levels`` runs when a flow is defined, so a field added without a level fails at import.
 """
 
 from __future__ import annotations
@@ -12,25 +11,30 @@ from dataclasses import replace
 from flows.schema import Field, Flow, FlowDefinitionError, Level, Repeat, Section
 
 
+def require_levels(flow: Flow) -> Flow:
+    """Returns the flow when every field has a level and every sensitive one is P3."""
+    for name in flow.field_names():
+        fld = flow.field(name)
+        if fld.classification is None:
+            raise FlowDefinitionError(f"field {name!r} has no classification")
+        if fld.sensitive and fld.classification is not Level.P3:
+            raise FlowDefinitionError(f"sensitive field {name!r} must be P3")
+    return flow
+
+
 def classify(flow: Flow, *, p1: Iterable[str], p2: Iterable[str], p3: Iterable[str]) -> Flow:
-    """Returns the flow with each field's level set from the three lists, which must cover it."""
+    """Returns a flow written without levels with each field's level set from three lists."""
     table: dict[str, Level] = {}
     for level, names in ((Level.P1, p1), (Level.P2, p2), (Level.P3, p3)):
         for name in names:
             if name in table:
                 raise FlowDefinitionError(f"field {name!r} is classified twice")
             table[name] = level
-    known = set(flow.field_names())
-    unknown = sorted(set(table) - known)
+    unknown = sorted(set(table) - set(flow.field_names()))
     if unknown:
         raise FlowDefinitionError(f"classification names unknown field {unknown[0]!r}")
-    missing = [name for name in flow.field_names() if name not in table]
-    if missing:
-        raise FlowDefinitionError(f"field {missing[0]!r} has no classification")
-    for name in known:
-        if flow.field(name).sensitive and table[name] is not Level.P3:
-            raise FlowDefinitionError(f"sensitive field {name!r} must be P3")
-    return replace(flow, sections=tuple(_section(s, table) for s in flow.sections))
+    levelled = replace(flow, sections=tuple(_section(s, table) for s in flow.sections))
+    return require_levels(levelled)
 
 
 def _section(section: Section, table: dict[str, Level]) -> Section:
@@ -44,7 +48,7 @@ def _item(item: Field | Repeat, table: dict[str, Level]) -> Field | Repeat:
 
 
 def _field(field: Field, table: dict[str, Level]) -> Field:
-    return replace(field, classification=table[field.name])
+    return replace(field, classification=table.get(field.name))
 
 
 def at_least(field: Field, level: Level) -> bool:

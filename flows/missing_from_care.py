@@ -11,7 +11,7 @@ hints are never formatted, so they never say it. No choice value may be a comman
 
 from __future__ import annotations
 
-from flows.classification import classify
+from flows.classification import require_levels
 from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
 from flows.schema import (
     Alert,
@@ -22,6 +22,7 @@ from flows.schema import (
     Field,
     Flow,
     Kind,
+    Level,
     Milestone,
     Repeat,
     RiskFlag,
@@ -343,6 +344,7 @@ TRIAGE = Section(
             Kind.YES_NO,
             "Is {child} in immediate danger, or did someone see {child} being taken?",
             label="Immediate danger / abduction seen",
+            classification=Level.P1,
         ),
         Field(
             "date_of_birth",
@@ -353,6 +355,7 @@ TRIAGE = Section(
             min_value=0,
             max_value=21,
             ncic="DOB",
+            classification=Level.P2,
         ),
         Field(
             "age_band",
@@ -361,6 +364,7 @@ TRIAGE = Section(
             label="Age band",
             relevant=DOB_UNKNOWN,
             choices=AGE_BANDS,
+            classification=Level.P1,
         ),
         Field(
             "incapacity",
@@ -368,12 +372,14 @@ TRIAGE = Section(
             "Does {child} have a physical or mental incapacity, or a developmental or "
             "behavioral challenge?",
             label="Incapacity / developmental need",
+            classification=Level.P1,
         ),
         Field(
             "with_endangering_person",
             Kind.YES_NO,
             "Could {child} be with someone who may put them in danger?",
             label="With someone who may endanger",
+            classification=Level.P2,
         ),
         Field(
             "dangerous_situation",
@@ -381,6 +387,7 @@ TRIAGE = Section(
             "Is {child} in a known dangerous or life-threatening situation?",
             hint="e.g. needs medication now, suicidal, out in freezing weather",
             label="Dangerous situation",
+            classification=Level.P1,
         ),
         Field(
             "identified_trafficking_victim",
@@ -388,12 +395,14 @@ TRIAGE = Section(
             "Is {child} a known or suspected trafficking victim?",
             label="Known/suspected trafficking victim",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "out_of_character_disappearance",
             Kind.YES_NO,
             "Is going missing out of character for {child}?",
             label="Out of character",
+            classification=Level.P1,
         ),
     ),
 )
@@ -411,6 +420,7 @@ TIMING = Section(
             hint="e.g. today 6:30pm, or 03/07 18:30. A best guess is fine",
             label="Last seen",
             ncic="DLC",
+            classification=Level.P1,
         ),
         Field(
             "discovered_missing_at",
@@ -419,6 +429,7 @@ TIMING = Section(
             hint="e.g. today 9pm, or 2 hours ago",
             label="Noticed missing",
             not_before="last_seen_at",
+            classification=Level.P1,
         ),
         Field(
             "agency_notified_at",
@@ -427,6 +438,7 @@ TIMING = Section(
             hint="This starts the 24-hour clock. 'now' works if you just heard",
             label="Agency notified",
             not_before="discovered_missing_at",
+            classification=Level.P1,
         ),
         Field(
             "last_seen_place",
@@ -434,6 +446,7 @@ TIMING = Section(
             "Where was {child} last seen? Address or description, with city, county and state.",
             hint="e.g. 12 Oak St, Dayton, Montgomery County, OH",
             label="Last seen at",
+            classification=Level.P2,
         ),
         Field(
             "last_seen_by",
@@ -441,12 +454,14 @@ TIMING = Section(
             "Who saw {child} last? Name, role and phone.",
             hint="e.g. Ann Lee, foster mother, 937-555-0134",
             label="Last seen by",
+            classification=Level.P2,
         ),
         Field(
             "what_happened",
             Kind.TEXT,
             "What happened? Who, what, where, when.",
             label="Circumstances",
+            classification=Level.P2,
         ),
         Field(
             "direction_of_travel",
@@ -455,6 +470,7 @@ TIMING = Section(
             hint="On foot, car, bus, ride-share; direction or destination",
             label="Direction / means",
             required=False,
+            classification=Level.P2,
         ),
         Field(
             "searches_made",
@@ -463,6 +479,7 @@ TIMING = Section(
             label="Searches made",
             required=False,
             choices=SEARCHES,
+            classification=Level.P1,
         ),
         Field(
             "hiding_places_searched",
@@ -471,6 +488,7 @@ TIMING = Section(
             hint="Closets, appliances, cars and trunks, sheds, crawl spaces",
             label="Hiding places searched",
             relevant=Flag("under_13"),
+            classification=Level.P1,
         ),
         Field(
             "can_give_own_details",
@@ -478,6 +496,7 @@ TIMING = Section(
             "Can {child} say their name, address and a phone number?",
             label="Can give own details",
             relevant=Flag("under_13"),
+            classification=Level.P1,
         ),
         Field(
             "goes_out_alone",
@@ -485,6 +504,7 @@ TIMING = Section(
             "Is {child} used to going out alone?",
             label="Used to going out alone",
             relevant=Flag("under_13"),
+            classification=Level.P1,
         ),
     ),
 )
@@ -502,6 +522,7 @@ CHILD = Section(
             label="Name",
             max_length=100,
             ncic="NAM",
+            classification=Level.P2,
         ),
         Field(
             "aliases",
@@ -509,8 +530,17 @@ CHILD = Section(
             "Any nicknames, aliases or street names? Send 'none' if none.",
             label="Aliases",
             ncic="AKA",
+            classification=Level.P2,
         ),
-        Field("sex", Kind.CHOICE, "What is {child}'s sex?", label="Sex", choices=SEXES, ncic="SEX"),
+        Field(
+            "sex",
+            Kind.CHOICE,
+            "What is {child}'s sex?",
+            label="Sex",
+            choices=SEXES,
+            ncic="SEX",
+            classification=Level.P2,
+        ),
         Field(
             "race",
             Kind.CHOICE,
@@ -519,6 +549,7 @@ CHILD = Section(
             label="Race",
             choices=RACES,
             ncic="RAC",
+            classification=Level.P2,
         ),
         Field(
             "ethnicity",
@@ -528,6 +559,7 @@ CHILD = Section(
             required=False,
             choices=ETHNICITIES,
             ncic="ETN",
+            classification=Level.P2,
         ),
         Field(
             "height",
@@ -538,6 +570,7 @@ CHILD = Section(
             min_value=12,
             max_value=90,
             ncic="HGT",
+            classification=Level.P2,
         ),
         Field(
             "weight",
@@ -548,6 +581,7 @@ CHILD = Section(
             min_value=4,
             max_value=600,
             ncic="WGT",
+            classification=Level.P2,
         ),
         Field(
             "hair",
@@ -557,6 +591,7 @@ CHILD = Section(
             label="Hair",
             choices=HAIR_COLORS,
             ncic="HAI",
+            classification=Level.P2,
         ),
         Field(
             "eyes",
@@ -565,6 +600,7 @@ CHILD = Section(
             label="Eyes",
             choices=EYE_COLORS,
             ncic="EYE",
+            classification=Level.P2,
         ),
         Field(
             "complexion",
@@ -573,6 +609,7 @@ CHILD = Section(
             label="Complexion",
             choices=SKIN_TONES,
             ncic="SKN",
+            classification=Level.P2,
         ),
         Field(
             "clothing",
@@ -581,6 +618,7 @@ CHILD = Section(
             hint="Colors, brands, sizes, e.g. black Nike hoodie, gray jeans, white Vans",
             label="Clothing",
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "photo",
@@ -591,6 +629,7 @@ CHILD = Section(
             sensitive=True,
             multiple=True,
             dated_by="photo_date",
+            classification=Level.P3,
         ),
         Field(
             "photo_date",
@@ -599,6 +638,7 @@ CHILD = Section(
             hint="Month/day/year; a best guess is fine",
             label="Photo date",
             relevant=Answered("photo"),
+            classification=Level.P2,
         ),
     ),
     carry="episode",
@@ -617,6 +657,7 @@ RISKS = Section(
             choices=MISSING_TYPES,
             ncic="MPC",
             carry=False,
+            classification=Level.P2,
         ),
         # Medical condition
         Field(
@@ -626,6 +667,7 @@ RISKS = Section(
             hint="e.g. diabetes, asthma, epilepsy, severe allergy, heart condition",
             label="Medical condition",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medical_condition_details",
@@ -634,6 +676,7 @@ RISKS = Section(
             label="Condition",
             relevant=Flag("medical"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medical_untreated_effect",
@@ -643,6 +686,7 @@ RISKS = Section(
             label="Without treatment",
             relevant=Flag("medical"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medical_provider",
@@ -652,6 +696,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("medical"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medical_supplies_taken",
@@ -662,6 +707,7 @@ RISKS = Section(
             relevant=Flag("medical"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         # Prescription medication
         Field(
@@ -670,6 +716,7 @@ RISKS = Section(
             "Does {child} take prescription medication?",
             label="Prescription medication",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medication_details",
@@ -679,6 +726,7 @@ RISKS = Section(
             label="Medications",
             relevant=Flag("medication"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medication_last_dose",
@@ -689,6 +737,7 @@ RISKS = Section(
             relevant=Flag("medication"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "medication_supply_taken",
@@ -698,6 +747,7 @@ RISKS = Section(
             relevant=Flag("medication"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "medication_missed_effect",
@@ -707,6 +757,7 @@ RISKS = Section(
             label="Missed doses",
             relevant=Flag("medication"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "medication_prescriber",
@@ -716,6 +767,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("medication"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # Mental health
         Field(
@@ -724,6 +776,7 @@ RISKS = Section(
             "Does {child} have a mental-health condition?",
             label="Mental health",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "mental_health_diagnosis",
@@ -732,6 +785,7 @@ RISKS = Section(
             label="Diagnosis",
             relevant=Flag("mental_health"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "mental_health_current",
@@ -741,6 +795,7 @@ RISKS = Section(
             relevant=Flag("mental_health"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "mental_health_triggers",
@@ -750,6 +805,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("mental_health"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "mental_health_provider",
@@ -759,6 +815,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("mental_health"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # Suicide / self-harm
         Field(
@@ -768,6 +825,7 @@ RISKS = Section(
             label="Suicide / self-harm",
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "suicide_history",
@@ -776,6 +834,7 @@ RISKS = Section(
             label="Past attempts",
             relevant=Flag("suicide"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "suicide_recent_signs",
@@ -785,6 +844,7 @@ RISKS = Section(
             relevant=Flag("suicide"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "suicide_means_taken",
@@ -795,6 +855,7 @@ RISKS = Section(
             relevant=Flag("suicide"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "suicide_significant_places",
@@ -805,6 +866,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("suicide"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # Substance use
         Field(
@@ -813,6 +875,7 @@ RISKS = Section(
             "Does {child} use drugs or alcohol?",
             label="Substance use",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "substance_details",
@@ -821,6 +884,7 @@ RISKS = Section(
             label="Substances",
             relevant=Flag("substance_use"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "substance_overdose_risk",
@@ -829,6 +893,7 @@ RISKS = Section(
             label="Overdose / withdrawal",
             relevant=Flag("substance_use"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "substance_sources",
@@ -838,6 +903,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("substance_use"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # Pregnancy: not asked when the recorded sex is male (saves a tap on most boys' reports).
         Field(
@@ -848,6 +914,7 @@ RISKS = Section(
             relevant=Not(When("sex", "male")),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "pregnancy_details",
@@ -857,6 +924,7 @@ RISKS = Section(
             relevant=Flag("pregnancy"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "pregnancy_provider",
@@ -867,6 +935,7 @@ RISKS = Section(
             relevant=Flag("pregnancy"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "pregnancy_partner",
@@ -876,6 +945,7 @@ RISKS = Section(
             relevant=Flag("pregnancy"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "has_own_child",
@@ -885,6 +955,7 @@ RISKS = Section(
             label="Own child may be with them",
             relevant=Flag("pregnancy"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "own_child_details",
@@ -893,6 +964,7 @@ RISKS = Section(
             label="Own child",
             relevant=When("has_own_child", "yes"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # Developmental disability: triage already said yes to incapacity? Then go straight on.
         Field(
@@ -902,6 +974,7 @@ RISKS = Section(
             label="Developmental disability",
             relevant=Not(When("incapacity", "yes")),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "disability_diagnosis",
@@ -910,6 +983,7 @@ RISKS = Section(
             label="Disability",
             relevant=Flag("disability"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "disability_communication",
@@ -917,6 +991,7 @@ RISKS = Section(
             "Can {child} talk, and do they respond to their name?",
             label="Communication",
             relevant=Flag("disability"),
+            classification=Level.P3,
         ),
         Field(
             "disability_aids",
@@ -926,6 +1001,7 @@ RISKS = Section(
             label="Aids / devices",
             required=False,
             relevant=Flag("disability"),
+            classification=Level.P3,
         ),
         Field(
             "disability_reactions",
@@ -934,6 +1010,7 @@ RISKS = Section(
             hint="e.g. hides from uniforms, runs toward water",
             label="Reactions / attractions",
             relevant=Flag("disability"),
+            classification=Level.P3,
         ),
         # Gang activity
         Field(
@@ -942,6 +1019,7 @@ RISKS = Section(
             "Is {child} involved with a gang?",
             label="Gang activity",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "gang_details",
@@ -950,6 +1028,7 @@ RISKS = Section(
             label="Gang / associates",
             relevant=Flag("gang"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "gang_threats",
@@ -959,6 +1038,7 @@ RISKS = Section(
             relevant=Flag("gang"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         # Online enticement
         Field(
@@ -967,6 +1047,7 @@ RISKS = Section(
             "Could someone online have lured {child} away, or planned to meet them?",
             label="Online enticement",
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "enticement_contacts",
@@ -975,6 +1056,7 @@ RISKS = Section(
             label="Online contacts",
             relevant=Flag("online_enticement"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "enticement_threats",
@@ -984,6 +1066,7 @@ RISKS = Section(
             relevant=Flag("online_enticement"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         # CSEC / trafficking: triage already said "known or suspected victim"? Go to the details.
         Field(
@@ -994,6 +1077,7 @@ RISKS = Section(
             label="Trafficking signs",
             relevant=Not(When("identified_trafficking_victim", "yes")),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "csec_signs",
@@ -1004,6 +1088,7 @@ RISKS = Section(
             relevant=Flag("csec"),
             choices=CSEC_SIGNS,
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "csec_exploiters",
@@ -1012,6 +1097,7 @@ RISKS = Section(
             label="Suspected exploiters",
             relevant=Flag("csec"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "csec_places",
@@ -1021,6 +1107,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("csec"),
             sensitive=True,
+            classification=Level.P3,
         ),
         # With someone who may endanger them: triage 0.4 is the question.
         Field(
@@ -1030,6 +1117,7 @@ RISKS = Section(
             label="Person of concern",
             relevant=Flag("endangering_company"),
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "endangering_why",
@@ -1039,6 +1127,7 @@ RISKS = Section(
             label="Why a danger",
             relevant=Flag("endangering_company"),
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "endangering_contact",
@@ -1048,6 +1137,7 @@ RISKS = Section(
             required=False,
             relevant=Flag("endangering_company"),
             carry=False,
+            classification=Level.P2,
         ),
         # Violence / weapons (officer safety)
         Field(
@@ -1055,6 +1145,7 @@ RISKS = Section(
             Kind.YES_NO,
             "Has {child} been violent, or could they have a weapon?",
             label="Violence / weapons",
+            classification=Level.P1,
         ),
         Field(
             "weapons_access",
@@ -1063,6 +1154,7 @@ RISKS = Section(
             hint="'none known' is a fine answer",
             label="Weapons",
             relevant=Flag("violence"),
+            classification=Level.P2,
         ),
         Field(
             "violence_history",
@@ -1070,6 +1162,7 @@ RISKS = Section(
             "Any history of violence or escapes?",
             label="Violence / escape history",
             relevant=Flag("violence"),
+            classification=Level.P2,
         ),
         # Exposure
         Field(
@@ -1078,6 +1171,7 @@ RISKS = Section(
             "Is {child} at risk from weather, darkness, water or traffic?",
             label="Exposure risk",
             carry=False,
+            classification=Level.P1,
         ),
         Field(
             "exposure_details",
@@ -1087,6 +1181,7 @@ RISKS = Section(
             label="Exposure details",
             relevant=Flag("exposure"),
             carry=False,
+            classification=Level.P2,
         ),
         # Out of character: triage 0.7 is the question.
         Field(
@@ -1097,6 +1192,7 @@ RISKS = Section(
             label="Why out of character",
             relevant=Flag("out_of_character"),
             carry=False,
+            classification=Level.P2,
         ),
         # Other endangerment: asked always (it is "anything else?"); the details follow either
         # this or triage 0.5.
@@ -1106,6 +1202,7 @@ RISKS = Section(
             "Anything else that puts {child} in danger?",
             label="Other danger",
             carry=False,
+            classification=Level.P1,
         ),
         Field(
             "danger_details",
@@ -1114,6 +1211,7 @@ RISKS = Section(
             label="Danger",
             relevant=Flag("danger"),
             carry=False,
+            classification=Level.P2,
         ),
     ),
     carry="episode",
@@ -1131,6 +1229,7 @@ REPORTER = Section(
             hint="e.g. Franklin County Children Services",
             label="Agency",
             max_length=200,
+            classification=Level.P1,
         ),
         Field(
             "reporter_name",
@@ -1138,6 +1237,7 @@ REPORTER = Section(
             "What is your full name?",
             label="Reporter",
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "reporter_phones",
@@ -1146,20 +1246,29 @@ REPORTER = Section(
             hint="Every number NCMEC and police can reach you on",
             label="Reporter phones",
             multiple=True,
+            classification=Level.P2,
         ),
-        Field("reporter_email", Kind.EMAIL, "Your work email?", label="Reporter email"),
+        Field(
+            "reporter_email",
+            Kind.EMAIL,
+            "Your work email?",
+            label="Reporter email",
+            classification=Level.P2,
+        ),
         Field(
             "agency_case_number",
             Kind.TEXT,
             "What is {child}'s case number at your agency?",
             label="Agency case number",
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "is_legal_guardian",
             Kind.YES_NO,
             "Are you {child}'s legal guardian (the assigned caseworker)?",
             label="Reporter is guardian",
+            classification=Level.P1,
         ),
         Field(
             "reporter_role",
@@ -1169,6 +1278,7 @@ REPORTER = Section(
             required=False,
             relevant=Not(When("is_legal_guardian", "yes")),
             choices=REPORTER_ROLES,
+            classification=Level.P1,
         ),
         Field(
             "guardian_name",
@@ -1177,6 +1287,7 @@ REPORTER = Section(
             label="Legal guardian",
             relevant=When("is_legal_guardian", "no"),
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "guardian_agency",
@@ -1186,6 +1297,7 @@ REPORTER = Section(
             label="Guardian's agency",
             relevant=When("is_legal_guardian", "no"),
             max_length=200,
+            classification=Level.P2,
         ),
         Field(
             "guardian_phones",
@@ -1195,6 +1307,7 @@ REPORTER = Section(
             label="Guardian phones",
             relevant=When("is_legal_guardian", "no"),
             multiple=True,
+            classification=Level.P2,
         ),
         Field(
             "guardian_email",
@@ -1202,6 +1315,7 @@ REPORTER = Section(
             "Guardian's email?",
             label="Guardian email",
             relevant=When("is_legal_guardian", "no"),
+            classification=Level.P2,
         ),
         # A3.4 is about the child, not the guardian, so it is asked whoever reports.
         Field(
@@ -1212,6 +1326,7 @@ REPORTER = Section(
             label="Custody basis",
             required=False,
             sensitive=True,
+            classification=Level.P3,
         ),
     ),
     carry="episode",
@@ -1229,6 +1344,7 @@ DETAILS = Section(
             label="Place of birth",
             required=False,
             ncic="POB",
+            classification=Level.P2,
         ),
         Field(
             "ssn",
@@ -1242,6 +1358,7 @@ DETAILS = Section(
             pattern=r"\d{3}[- ]?\d{2}[- ]?\d{4}",
             pattern_message="An SSN is 9 digits, e.g. 123-45-6789.",
             ncic="SOC",
+            classification=Level.P3,
         ),
         Field(
             "state_id",
@@ -1251,6 +1368,7 @@ DETAILS = Section(
             required=False,
             max_length=100,
             ncic="OLN",
+            classification=Level.P2,
         ),
         # ICWA: asked as required so "unknown" becomes an open item (the tribe must be told).
         Field(
@@ -1259,6 +1377,7 @@ DETAILS = Section(
             "Is {child} a member of, or eligible for, a tribe?",
             hint="For an Indian child (ICWA) the tribe must be notified",
             label="Tribal member / eligible",
+            classification=Level.P2,
         ),
         Field(
             "tribe_name",
@@ -1267,6 +1386,7 @@ DETAILS = Section(
             label="Tribe",
             relevant=When("tribal_member", "yes"),
             max_length=200,
+            classification=Level.P2,
         ),
         Field(
             "school",
@@ -1275,6 +1395,7 @@ DETAILS = Section(
             label="School",
             required=False,
             max_length=200,
+            classification=Level.P2,
         ),
         Field(
             "build_mannerisms",
@@ -1284,6 +1405,7 @@ DETAILS = Section(
             label="Build / mannerisms",
             required=False,
             ncic="MIS",
+            classification=Level.P2,
         ),
         Field(
             "hair_description",
@@ -1293,6 +1415,7 @@ DETAILS = Section(
             label="Hair description",
             required=False,
             ncic="MIS",
+            classification=Level.P2,
         ),
         Field(
             "wears_glasses",
@@ -1300,6 +1423,7 @@ DETAILS = Section(
             "Does {child} wear glasses or contact lenses?",
             label="Glasses / contacts",
             ncic="VRX",
+            classification=Level.P1,
         ),
         Field(
             "glasses_details",
@@ -1308,8 +1432,15 @@ DETAILS = Section(
             hint="e.g. black square frames; or contacts only",
             label="Glasses / contacts details",
             relevant=When("wears_glasses", "yes"),
+            classification=Level.P2,
         ),
-        Field("has_braces", Kind.YES_NO, "Does {child} have braces?", label="Braces"),
+        Field(
+            "has_braces",
+            Kind.YES_NO,
+            "Does {child} have braces?",
+            label="Braces",
+            classification=Level.P1,
+        ),
         Field(
             "braces_details",
             Kind.TEXT,
@@ -1317,8 +1448,15 @@ DETAILS = Section(
             hint="e.g. top and bottom, blue bands",
             label="Braces details",
             relevant=When("has_braces", "yes"),
+            classification=Level.P2,
         ),
-        Field("has_piercings", Kind.YES_NO, "Does {child} have piercings?", label="Piercings"),
+        Field(
+            "has_piercings",
+            Kind.YES_NO,
+            "Does {child} have piercings?",
+            label="Piercings",
+            classification=Level.P1,
+        ),
         Field(
             "piercing_details",
             Kind.TEXT,
@@ -1327,6 +1465,7 @@ DETAILS = Section(
             label="Piercing details",
             relevant=When("has_piercings", "yes"),
             ncic="SMT",
+            classification=Level.P2,
         ),
         Field(
             "has_tattoos",
@@ -1334,6 +1473,7 @@ DETAILS = Section(
             "Does {child} have tattoos?",
             hint="$ signs, barcodes or names can mean trafficking: tell police",
             label="Tattoos",
+            classification=Level.P1,
         ),
         Field(
             "tattoo_details",
@@ -1343,12 +1483,14 @@ DETAILS = Section(
             label="Tattoo details",
             relevant=When("has_tattoos", "yes"),
             ncic="SMT",
+            classification=Level.P2,
         ),
         Field(
             "has_scars_marks",
             Kind.YES_NO,
             "Any scars, birthmarks or other marks?",
             label="Scars / marks",
+            classification=Level.P1,
         ),
         Field(
             "scar_details",
@@ -1358,6 +1500,7 @@ DETAILS = Section(
             label="Scar / mark details",
             relevant=When("has_scars_marks", "yes"),
             ncic="SMT",
+            classification=Level.P2,
         ),
         Field(
             "video_link",
@@ -1366,6 +1509,7 @@ DETAILS = Section(
             label="Video",
             required=False,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "items_taken",
@@ -1375,12 +1519,14 @@ DETAILS = Section(
             required=False,
             choices=ITEMS_TAKEN,
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "vehicle_access",
             Kind.YES_NO,
             "Did {child} take, or have use of, a vehicle?",
             label="Vehicle access",
+            classification=Level.P1,
         ),
         Field(
             "child_vehicle",
@@ -1389,6 +1535,7 @@ DETAILS = Section(
             hint="e.g. 2014 Honda Civic, silver, OH ABC1234",
             label="Vehicle",
             relevant=When("vehicle_access", "yes"),
+            classification=Level.P2,
         ),
     ),
     carry="episode",
@@ -1407,6 +1554,7 @@ CONTACT = Section(
             label="Child's phones",
             multiple=True,
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "child_email",
@@ -1414,6 +1562,7 @@ CONTACT = Section(
             "What is {child}'s email address?",
             label="Child's email",
             required=False,
+            classification=Level.P2,
         ),
         Field(
             "social_accounts",
@@ -1421,6 +1570,7 @@ CONTACT = Section(
             "Social media, chat and gaming accounts? Platform and username.",
             hint="e.g. Instagram @jdoe09, Snapchat jane.d. 'none' if none",
             label="Social / chat accounts",
+            classification=Level.P2,
         ),
         Field(
             "devices_secured",
@@ -1430,6 +1580,7 @@ CONTACT = Section(
             label="Devices secured",
             required=False,
             carry=False,
+            classification=Level.P1,
         ),
     ),
     carry="episode",
@@ -1446,6 +1597,7 @@ PLACEMENT = Section(
             "Where was {child} placed?",
             label="Placement type",
             choices=PLACEMENT_TYPES,
+            classification=Level.P3,
         ),
         Field(
             "caregiver",
@@ -1453,6 +1605,7 @@ PLACEMENT = Section(
             "Caregiver or provider: name, address and phone?",
             hint="e.g. Ann Lee, 12 Oak St, Dayton OH, 937-555-0134",
             label="Caregiver",
+            classification=Level.P2,
         ),
         Field(
             "caregiver_reported",
@@ -1460,6 +1613,7 @@ PLACEMENT = Section(
             "Has the caregiver already reported {child} missing to police or NCMEC?",
             label="Caregiver reported",
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "caregiver_report_number",
@@ -1469,6 +1623,7 @@ PLACEMENT = Section(
             label="Caregiver's report",
             relevant=When("caregiver_reported", "yes"),
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "last_caseworker_visit",
@@ -1478,6 +1633,7 @@ PLACEMENT = Section(
             label="Last caseworker visit",
             required=False,
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "recent_changes",
@@ -1487,6 +1643,7 @@ PLACEMENT = Section(
             label="Recent changes",
             required=False,
             carry=False,
+            classification=Level.P2,
         ),
     ),
     carry="episode",
@@ -1504,12 +1661,14 @@ BACKGROUND = Section(
             hint="Running from something, or toward someone?",
             label="What was going on",
             carry=False,
+            classification=Level.P2,
         ),
         Field(
             "possible_whereabouts",
             Kind.TEXT,
             "Where might {child} go? Places they hang out, habits.",
             label="Possible whereabouts",
+            classification=Level.P2,
         ),
         Field(
             "associates",
@@ -1517,6 +1676,7 @@ BACKGROUND = Section(
             "Friends, relatives or partners who may know where {child} is? Names, phones.",
             hint="e.g. Maria (friend) 937-555-0101; Aunt Kay, Elm St",
             label="Friends / relatives / associates",
+            classification=Level.P2,
         ),
         Field(
             "had_companions",
@@ -1524,6 +1684,7 @@ BACKGROUND = Section(
             "Was anyone with {child} when last seen?",
             label="With someone when last seen",
             carry=False,
+            classification=Level.P1,
         ),
         Repeat(
             "companions",
@@ -1535,6 +1696,7 @@ BACKGROUND = Section(
                     "Their name, or a description?",
                     label="Name / description",
                     max_length=100,
+                    classification=Level.P2,
                 ),
                 Field(
                     "companion_age",
@@ -1543,6 +1705,7 @@ BACKGROUND = Section(
                     hint="e.g. 17, or early 20s",
                     label="Age",
                     max_length=30,
+                    classification=Level.P2,
                 ),
                 Field(
                     "companion_relationship",
@@ -1550,6 +1713,7 @@ BACKGROUND = Section(
                     "How do they know {child}?",
                     label="Relationship",
                     max_length=200,
+                    classification=Level.P2,
                 ),
                 Field(
                     "companion_phones",
@@ -1558,6 +1722,7 @@ BACKGROUND = Section(
                     label="Phones",
                     required=False,
                     multiple=True,
+                    classification=Level.P2,
                 ),
                 Field(
                     "companion_vehicle",
@@ -1565,6 +1730,7 @@ BACKGROUND = Section(
                     "Their vehicle: make, model, color, plate?",
                     label="Vehicle",
                     required=False,
+                    classification=Level.P2,
                 ),
             ),
             relevant=When("had_companions", "yes"),
@@ -1575,6 +1741,7 @@ BACKGROUND = Section(
             "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
             carry=False,
+            classification=Level.P1,
         ),
         Field(
             "foul_play_details",
@@ -1584,12 +1751,14 @@ BACKGROUND = Section(
             relevant=When("foul_play_suspected", "yes"),
             sensitive=True,
             carry=False,
+            classification=Level.P3,
         ),
         Field(
             "on_probation",
             Kind.YES_NO,
             "Is {child} on probation or parole?",
             label="Probation / parole",
+            classification=Level.P2,
         ),
         Field(
             "probation_officer",
@@ -1597,6 +1766,7 @@ BACKGROUND = Section(
             "Probation officer's name and phone?",
             label="Probation officer",
             relevant=When("on_probation", "yes"),
+            classification=Level.P2,
         ),
     ),
     carry="episode",
@@ -1613,6 +1783,7 @@ ABDUCTOR = Section(
             "Who saw {child} being taken? Names and phones.",
             label="Witnesses",
             relevant=Flag("non_family_abduction"),
+            classification=Level.P2,
         ),
         Field(
             "abductor_identity",
@@ -1620,6 +1791,7 @@ ABDUCTOR = Section(
             "Who do you think took {child}? Name, aliases, age or DOB, sex, relationship.",
             hint="Not known? Say so; the description comes next",
             label="Suspect",
+            classification=Level.P2,
         ),
         Field(
             "abductor_description",
@@ -1627,6 +1799,7 @@ ABDUCTOR = Section(
             "What does the suspect look like?",
             hint="Height, build, hair, clothing, marks",
             label="Suspect description",
+            classification=Level.P2,
         ),
         Field(
             "abductor_photo",
@@ -1636,6 +1809,7 @@ ABDUCTOR = Section(
             required=False,
             sensitive=True,
             multiple=True,
+            classification=Level.P3,
         ),
         Field(
             "abductor_license",
@@ -1643,6 +1817,7 @@ ABDUCTOR = Section(
             "Suspect's driver's license: number and state?",
             label="Suspect license",
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "abductor_phones",
@@ -1650,6 +1825,7 @@ ABDUCTOR = Section(
             "Suspect's phone numbers?",
             label="Suspect phones",
             multiple=True,
+            classification=Level.P2,
         ),
         Field(
             "abductor_vehicle",
@@ -1657,12 +1833,14 @@ ABDUCTOR = Section(
             "Suspect's vehicle: year, make, model, color, plate, state, marks?",
             hint="e.g. 2019 Ford F-150, black, KY 4ABC123, dent on tailgate",
             label="Suspect vehicle",
+            classification=Level.P2,
         ),
         Field(
             "abductor_places",
             Kind.TEXT,
             "Suspect's addresses, workplace, relatives or likely destinations?",
             label="Suspect addresses / destinations",
+            classification=Level.P2,
         ),
         Field(
             "abductor_international",
@@ -1671,6 +1849,7 @@ ABDUCTOR = Section(
             hint="Removal abroad likely? Also call State Dept 1-888-407-4747",
             label="International ties",
             relevant=Flag("family_abduction"),
+            classification=Level.P2,
         ),
         Field(
             "abductor_court_orders",
@@ -1679,6 +1858,7 @@ ABDUCTOR = Section(
             label="Orders / threats / DV",
             relevant=Flag("family_abduction"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "abductor_other",
@@ -1686,6 +1866,7 @@ ABDUCTOR = Section(
             "Anything else that could help track them?",
             label="Other tracking information",
             required=False,
+            classification=Level.P2,
         ),
     ),
     relevant=ABDUCTION_SUSPECTED,
@@ -1701,6 +1882,7 @@ HISTORY = Section(
             Kind.YES_NO,
             "Has {child} gone missing from care before?",
             label="Missing before",
+            classification=Level.P1,
         ),
         Field(
             "prior_episode_count",
@@ -1711,6 +1893,7 @@ HISTORY = Section(
             relevant=When("missing_before", "yes"),
             min_value=1,
             max_value=99,
+            classification=Level.P1,
         ),
         Field(
             "last_episode_found",
@@ -1719,6 +1902,7 @@ HISTORY = Section(
             hint="e.g. found 3/2 10pm, back in care 3/3 9am",
             label="Last episode: found / returned",
             relevant=When("missing_before", "yes"),
+            classification=Level.P2,
         ),
         Field(
             "last_episode_where",
@@ -1727,6 +1911,7 @@ HISTORY = Section(
             hint="Address, or: friend, partner, hotel, street, another city",
             label="Last episode: where found",
             relevant=When("missing_before", "yes"),
+            classification=Level.P2,
         ),
         Field(
             "last_episode_with",
@@ -1734,6 +1919,7 @@ HISTORY = Section(
             "Who was {child} with last time? Names, ages, relationship.",
             label="Last episode: with whom",
             relevant=When("missing_before", "yes"),
+            classification=Level.P2,
         ),
         Field(
             "last_episode_located_by",
@@ -1742,6 +1928,7 @@ HISTORY = Section(
             label="Last episode: located by",
             relevant=When("missing_before", "yes"),
             choices=LOCATED_BY,
+            classification=Level.P1,
         ),
         Field(
             "last_episode_experience",
@@ -1751,6 +1938,7 @@ HISTORY = Section(
             label="Last episode: what happened",
             relevant=When("missing_before", "yes"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "last_episode_screened",
@@ -1758,6 +1946,7 @@ HISTORY = Section(
             "Was {child} screened for trafficking after that episode?",
             label="Last episode: trafficking screening",
             relevant=When("missing_before", "yes"),
+            classification=Level.P1,
         ),
         Field(
             "last_episode_screening_result",
@@ -1767,6 +1956,7 @@ HISTORY = Section(
             relevant=When("last_episode_screened", "yes"),
             choices=SCREENING_RESULTS,
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "repeat_pattern",
@@ -1775,6 +1965,7 @@ HISTORY = Section(
             label="Pattern of runs",
             relevant=Flag("repeat_runaway"),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "prior_case_numbers",
@@ -1783,6 +1974,7 @@ HISTORY = Section(
             label="Earlier case numbers",
             required=False,
             relevant=When("missing_before", "yes"),
+            classification=Level.P2,
         ),
     ),
     carry="recovery",
@@ -1799,6 +1991,7 @@ LAW_ENFORCEMENT = Section(
             "Which police agency took the report? Name, phone, jurisdiction.",
             hint="Police where the child went missing, e.g. Dayton PD, 937-555-0100",
             label="Police agency",
+            classification=Level.P1,
         ),
         Field(
             "le_reported_at",
@@ -1806,12 +1999,14 @@ LAW_ENFORCEMENT = Section(
             "When did you make the police report?",
             label="Police report made",
             not_before="discovered_missing_at",
+            classification=Level.P1,
         ),
         Field(
             "le_officer",
             Kind.TEXT,
             "Officer who took the report: name and badge number?",
             label="Officer / badge",
+            classification=Level.P2,
         ),
         Field(
             "le_investigator",
@@ -1819,6 +2014,7 @@ LAW_ENFORCEMENT = Section(
             "Assigned investigator: name and contact?",
             hint="Not assigned yet? Tap Unknown and update it later",
             label="Investigator",
+            classification=Level.P2,
         ),
         Field(
             "le_case_number",
@@ -1827,6 +2023,7 @@ LAW_ENFORCEMENT = Section(
             label="Police case number",
             max_length=100,
             ncic="OCA",
+            classification=Level.P2,
         ),
         Field(
             "ncic_entry_confirmed",
@@ -1834,6 +2031,7 @@ LAW_ENFORCEMENT = Section(
             "Have police confirmed {child} is entered in NCIC?",
             hint="Entry is due within 2 hours of the report",
             label="NCIC entry confirmed",
+            classification=Level.P1,
         ),
         Field(
             "nic_number",
@@ -1845,6 +2043,7 @@ LAW_ENFORCEMENT = Section(
             pattern=r"[Mm]\d{9}",
             pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
             ncic="NIC",
+            classification=Level.P2,
         ),
         Field(
             "le_category_used",
@@ -1854,6 +2053,7 @@ LAW_ENFORCEMENT = Section(
             label="Category / flags used",
             required=False,
             max_length=100,
+            classification=Level.P1,
         ),
         Field(
             "amber_evaluation",
@@ -1861,6 +2061,7 @@ LAW_ENFORCEMENT = Section(
             "Did you ask police to evaluate an AMBER Alert? What was the outcome?",
             label="AMBER evaluation",
             relevant=ABDUCTION_SUSPECTED,
+            classification=Level.P2,
         ),
         Field(
             "le_escalation",
@@ -1869,6 +2070,7 @@ LAW_ENFORCEMENT = Section(
             hint="Supervisor, state police, state clearinghouse, NCMEC",
             label="Declined / escalation",
             required=False,
+            classification=Level.P2,
         ),
     ),
 )
@@ -1884,6 +2086,7 @@ NCMEC = Section(
             "How did you report to NCMEC?",
             label="NCMEC method",
             choices=NCMEC_METHODS,
+            classification=Level.P1,
         ),
         Field(
             "ncmec_reported_at",
@@ -1891,6 +2094,7 @@ NCMEC = Section(
             "When did you report to NCMEC?",
             label="NCMEC report made",
             not_before="discovered_missing_at",
+            classification=Level.P1,
         ),
         Field(
             "ncmec_case_number",
@@ -1898,6 +2102,7 @@ NCMEC = Section(
             "NCMEC case number?",
             label="NCMEC case number",
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "ncmec_contact",
@@ -1905,6 +2110,7 @@ NCMEC = Section(
             "Name of the NCMEC contact you spoke to?",
             label="NCMEC contact",
             max_length=100,
+            classification=Level.P2,
         ),
         Field(
             "ncmec_le_on_file",
@@ -1912,6 +2118,7 @@ NCMEC = Section(
             "Did NCMEC already have the police report on file?",
             hint="If not, update NCMEC once police give you a case number",
             label="Police report on file at NCMEC",
+            classification=Level.P1,
         ),
         Field(
             "photo_submitted",
@@ -1920,6 +2127,7 @@ NCMEC = Section(
             hint="NCMEC may publish and age-progress any photo it is sent",
             label="Photo sent to NCMEC",
             required=False,
+            classification=Level.P1,
         ),
         Field(
             "publication_authorized_by",
@@ -1929,6 +2137,7 @@ NCMEC = Section(
             label="Publication authorized by",
             relevant=When("photo_submitted", "yes"),
             max_length=200,
+            classification=Level.P2,
         ),
         Field(
             "foster_status_withheld",
@@ -1936,6 +2145,7 @@ NCMEC = Section(
             "Did you ask NCMEC not to say {child} is in foster care?",
             label="Asked not to name foster status",
             required=False,
+            classification=Level.P3,
         ),
     ),
 )
@@ -1954,12 +2164,14 @@ NOTIFICATIONS = Section(
             hint="e.g. Judge Ortiz's clerk by email 10:15pm. Not yet? Tap Skip",
             label="Court notified",
             max_length=300,
+            classification=Level.P2,
         ),
         Field(
             "has_gal_casa",
             Kind.YES_NO,
             "Does {child} have a guardian ad litem, CASA or attorney?",
             label="Has GAL / CASA / attorney",
+            classification=Level.P1,
         ),
         Field(
             "gal_casa_notified",
@@ -1969,6 +2181,7 @@ NOTIFICATIONS = Section(
             label="GAL / CASA notified",
             relevant=When("has_gal_casa", "yes"),
             max_length=300,
+            classification=Level.P2,
         ),
         Field(
             "parents_status",
@@ -1977,6 +2190,7 @@ NOTIFICATIONS = Section(
             hint="Not when parental rights are terminated or relinquished, or they can't be found",
             label="Parents to be told",
             choices=PARENT_STATUSES,
+            classification=Level.P3,
         ),
         Field(
             "parents_notified",
@@ -1986,6 +2200,7 @@ NOTIFICATIONS = Section(
             label="Parents notified",
             relevant=When("parents_status", "notify"),
             max_length=300,
+            classification=Level.P2,
         ),
         Field(
             "tribe_notified",
@@ -1995,6 +2210,7 @@ NOTIFICATIONS = Section(
             label="Tribe notified",
             relevant=When("tribal_member", "yes"),
             max_length=300,
+            classification=Level.P2,
         ),
         Field(
             "notified_so_far",
@@ -2003,6 +2219,7 @@ NOTIFICATIONS = Section(
             hint="Who, how, when, e.g. caseworker Angela Brooks by text 9:40pm",
             label="Others notified",
             required=False,
+            classification=Level.P2,
         ),
     ),
 )
@@ -2018,6 +2235,7 @@ LONG_TERM = Section(
             "Can {child}'s medical records be obtained?",
             hint="Can be gathered later; police need them within 30 days",
             label="Medical records obtainable",
+            classification=Level.P3,
         ),
         Field(
             "dental_records_available",
@@ -2025,6 +2243,7 @@ LONG_TERM = Section(
             "Can {child}'s dental records be obtained?",
             hint="Can be gathered later; police need them within 30 days",
             label="Dental records obtainable",
+            classification=Level.P3,
         ),
         Field(
             "records_providers",
@@ -2037,6 +2256,7 @@ LONG_TERM = Section(
                 When("dental_records_available", "yes"),
             ),
             sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "fingerprints_on_file",
@@ -2044,6 +2264,7 @@ LONG_TERM = Section(
             "Are {child}'s fingerprints on file anywhere?",
             hint="Can be gathered later",
             label="Fingerprints on file",
+            classification=Level.P1,
         ),
         Field(
             "fingerprints_where",
@@ -2053,6 +2274,7 @@ LONG_TERM = Section(
             required=False,
             relevant=When("fingerprints_on_file", "yes"),
             max_length=200,
+            classification=Level.P2,
         ),
         Field(
             "dna_relatives_available",
@@ -2060,6 +2282,7 @@ LONG_TERM = Section(
             "Are biological relatives available to give police a DNA sample?",
             hint="Can be arranged later; police collect it",
             label="DNA family reference",
+            classification=Level.P1,
         ),
         Field(
             "biometric_other",
@@ -2068,6 +2291,7 @@ LONG_TERM = Section(
             label="Blood type / implants / devices",
             required=False,
             sensitive=True,
+            classification=Level.P3,
         ),
     ),
     carry="episode",
@@ -2088,6 +2312,7 @@ LONG_TERM_CHECKLIST = Section(
             hint="Not yet? Send skip: it stays an open item",
             label="Medical records given to police",
             choices=DONE,
+            classification=Level.P1,
         ),
         Field(
             "dental_records_given",
@@ -2096,6 +2321,7 @@ LONG_TERM_CHECKLIST = Section(
             hint="Not yet? Send skip: it stays an open item",
             label="Dental records given to police",
             choices=DONE,
+            classification=Level.P1,
         ),
         Field(
             "fingerprints_given",
@@ -2104,6 +2330,7 @@ LONG_TERM_CHECKLIST = Section(
             hint="Not yet? Send skip: it stays an open item",
             label="Fingerprint records given to police",
             choices=DONE,
+            classification=Level.P1,
         ),
         Field(
             "dna_reference_given",
@@ -2112,6 +2339,7 @@ LONG_TERM_CHECKLIST = Section(
             hint="Not yet? Send skip: it stays an open item",
             label="DNA family references given",
             choices=DONE,
+            classification=Level.P1,
         ),
         Field(
             "ncmec_forensic_services",
@@ -2120,9 +2348,11 @@ LONG_TERM_CHECKLIST = Section(
             hint="Not yet? Send skip: it stays an open item",
             label="NCMEC forensic services asked",
             choices=DONE,
+            classification=Level.P1,
         ),
     ),
     relevant=Fact("long_term"),
+    long_term=True,
 )
 
 # -- The crisis checklist (domain section C3, in its order) ----------------------------------------
@@ -2189,382 +2419,165 @@ CHECKLIST = (
 
 # -- The flow --------------------------------------------------------------------------------------
 
-_UNCLASSIFIED = Flow(
-    id="missing_from_care",
-    version="1",
-    title="Child missing from care",
-    sections=(
-        TRIAGE,
-        TIMING,
-        CHILD,
-        RISKS,
-        REPORTER,
-        DETAILS,
-        CONTACT,
-        PLACEMENT,
-        BACKGROUND,
-        ABDUCTOR,
-        HISTORY,
-        LAW_ENFORCEMENT,
-        NCMEC,
-        NOTIFICATIONS,
-        LONG_TERM,
-        LONG_TERM_CHECKLIST,
-    ),
-    # The report lists raised flags in this order: most urgent first.
-    risk_flags=(
-        UNDER_13,
-        NON_FAMILY_ABDUCTION,
-        FAMILY_ABDUCTION,
-        ENDANGERING_COMPANY,
-        DANGER,
-        SUICIDE,
-        CSEC,
-        REPEAT_RUNAWAY,
-        MEDICATION,
-        MEDICAL,
-        DISABILITY,
-        MENTAL_HEALTH,
-        SUBSTANCE_USE,
-        PREGNANCY,
-        ONLINE_ENTICEMENT,
-        GANG,
-        VIOLENCE,
-        EXPOSURE,
-        OUT_OF_CHARACTER,
-    ),
-    alerts=(
-        Alert(
-            "call_911",
-            "Call 911 (or your local police) now — this child meets an immediate-report "
-            "criterion. Keep going here while you wait; every answer is saved.",
-            (
-                Trigger(When("immediate_danger", "yes"), "Immediate danger or abduction seen"),
-                Trigger(When("incapacity", "yes"), "Incapacity or developmental need"),
-                Trigger(When("with_endangering_person", "yes"), "With someone who may endanger"),
-                Trigger(When("dangerous_situation", "yes"), "Dangerous situation"),
-                Trigger(When("identified_trafficking_victim", "yes"), "Trafficking victim"),
-                Trigger(When("out_of_character_disappearance", "yes"), "Out of character"),
-                Trigger(AgeBelow("date_of_birth", 13), "Child is under 13"),
-                Trigger(When("suicide_risk", "yes"), "Suicide risk"),
-                Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Child is under 13"),
-            ),
-            report_text="Immediate law-enforcement report indicated",
+# Every field must carry its sensitivity level; require_levels refuses the flow otherwise.
+FLOW = require_levels(
+    Flow(
+        id="missing_from_care",
+        version="1",
+        title="Child missing from care",
+        sections=(
+            TRIAGE,
+            TIMING,
+            CHILD,
+            RISKS,
+            REPORTER,
+            DETAILS,
+            CONTACT,
+            PLACEMENT,
+            BACKGROUND,
+            ABDUCTOR,
+            HISTORY,
+            LAW_ENFORCEMENT,
+            NCMEC,
+            NOTIFICATIONS,
+            LONG_TERM,
+            LONG_TERM_CHECKLIST,
         ),
-    ),
-    # The engine counts a field as settled only once it has an entry, so only questions that
-    # are always asked are listed (a boy is never asked about pregnancy; triage "yes" skips the
-    # A10 disability and trafficking questions). The last of them comes after those, so the
-    # milestone still waits for every risk question that applies.
-    milestones=(
-        Milestone(
-            "call_ready",
-            "You have what police need for the NCIC entry. Call them now if you haven't — "
-            'send "police" for the read-out. Then carry on here.',
-            (
-                "child_name",
-                "date_of_birth",
-                "sex",
-                "race",
-                "height",
-                "weight",
-                "hair",
-                "eyes",
-                "last_seen_at",
-                "last_seen_place",
-                "clothing",
-                "photo",
-                "missing_type",
-                "with_endangering_person",
-                "out_of_character_disappearance",
-                "has_medical_condition",
-                "takes_medication",
-                "has_mental_health_condition",
-                "suicide_risk",
-                "uses_substances",
-                "gang_involved",
-                "online_enticement_risk",
-                "has_violence_or_weapons",
-                "exposure_risk",
-                "other_danger",
+        # The report lists raised flags in this order: most urgent first.
+        risk_flags=(
+            UNDER_13,
+            NON_FAMILY_ABDUCTION,
+            FAMILY_ABDUCTION,
+            ENDANGERING_COMPANY,
+            DANGER,
+            SUICIDE,
+            CSEC,
+            REPEAT_RUNAWAY,
+            MEDICATION,
+            MEDICAL,
+            DISABILITY,
+            MENTAL_HEALTH,
+            SUBSTANCE_USE,
+            PREGNANCY,
+            ONLINE_ENTICEMENT,
+            GANG,
+            VIOLENCE,
+            EXPOSURE,
+            OUT_OF_CHARACTER,
+        ),
+        alerts=(
+            Alert(
+                "call_911",
+                "Call 911 (or your local police) now — this child meets an immediate-report "
+                "criterion. Keep going here while you wait; every answer is saved.",
+                (
+                    Trigger(When("immediate_danger", "yes"), "Immediate danger or abduction seen"),
+                    Trigger(When("incapacity", "yes"), "Incapacity or developmental need"),
+                    Trigger(
+                        When("with_endangering_person", "yes"), "With someone who may endanger"
+                    ),
+                    Trigger(When("dangerous_situation", "yes"), "Dangerous situation"),
+                    Trigger(When("identified_trafficking_victim", "yes"), "Trafficking victim"),
+                    Trigger(When("out_of_character_disappearance", "yes"), "Out of character"),
+                    Trigger(AgeBelow("date_of_birth", 13), "Child is under 13"),
+                    Trigger(When("suicide_risk", "yes"), "Suicide risk"),
+                    Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Child is under 13"),
+                ),
+                report_text="Immediate law-enforcement report indicated",
             ),
         ),
-    ),
-    # First match wins; EMJ (no rule) is the default.
-    categories=(
-        Category("EMI", "Involuntary", When("missing_type", "non_family_abduction")),
-        Category(
-            "EME",
-            "Endangered",
-            AnyOf(
-                When("immediate_danger", "yes"),
-                Flag("endangering_company"),
-                Flag("danger"),
-                Flag("csec"),
-                Flag("suicide"),
-                Flag("online_enticement"),
+        # The engine counts a field as settled only once it has an entry, so only questions that
+        # are always asked are listed (a boy is never asked about pregnancy; triage "yes" skips the
+        # A10 disability and trafficking questions). The last of them comes after those, so the
+        # milestone still waits for every risk question that applies.
+        milestones=(
+            Milestone(
+                "call_ready",
+                "You have what police need for the NCIC entry. Call them now if you haven't — "
+                'send "police" for the read-out. Then carry on here.',
+                (
+                    "child_name",
+                    "date_of_birth",
+                    "sex",
+                    "race",
+                    "height",
+                    "weight",
+                    "hair",
+                    "eyes",
+                    "last_seen_at",
+                    "last_seen_place",
+                    "clothing",
+                    "photo",
+                    "missing_type",
+                    "with_endangering_person",
+                    "out_of_character_disappearance",
+                    "has_medical_condition",
+                    "takes_medication",
+                    "has_mental_health_condition",
+                    "suicide_risk",
+                    "uses_substances",
+                    "gang_involved",
+                    "online_enticement_risk",
+                    "has_violence_or_weapons",
+                    "exposure_risk",
+                    "other_danger",
+                ),
             ),
         ),
-        Category("EMD", "Disability", Flag("disability")),
-        Category(
-            "EMO",
-            "Other (18 to 20)",
-            AnyOf(
-                AllOf(Answered("date_of_birth"), Not(AgeBelow("date_of_birth", 18))),
-                AllOf(DOB_UNKNOWN, When("age_band", "18_20")),
+        # First match wins; EMJ (no rule) is the default.
+        categories=(
+            Category("EMI", "Involuntary", When("missing_type", "non_family_abduction")),
+            Category(
+                "EME",
+                "Endangered",
+                AnyOf(
+                    When("immediate_danger", "yes"),
+                    Flag("endangering_company"),
+                    Flag("danger"),
+                    Flag("csec"),
+                    Flag("suicide"),
+                    Flag("online_enticement"),
+                ),
             ),
+            Category("EMD", "Disability", Flag("disability")),
+            Category(
+                "EMO",
+                "Other (18 to 20)",
+                AnyOf(
+                    AllOf(Answered("date_of_birth"), Not(AgeBelow("date_of_birth", 18))),
+                    AllOf(DOB_UNKNOWN, When("age_band", "18_20")),
+                ),
+            ),
+            Category("EMJ", "Juvenile"),
         ),
-        Category("EMJ", "Juvenile"),
-    ),
-    readout=(
-        "child_name",
-        "date_of_birth",
-        "sex",
-        "race",
-        "height",
-        "weight",
-        "eyes",
-        "hair",
-        "last_seen_at",
-        "last_seen_place",
-    ),
-    subject_field="child_name",
-    clock_field="agency_notified_at",
-    # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
-    # the rest; a state deadline profile (flows.deadline_profiles) shortens or sets them.
-    facts=("episode_number", "episode_ordinal", "first_episode_on", "long_term"),
-    child_keys=(("agency_case_number",), ("child_name", "date_of_birth")),
-    deadlines=(
-        Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
-        Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),
-        Deadline("supervisor", "Reach a supervisor", None),
-        Deadline("notify_court", "Notify the court", None),
-        Deadline("notify_gal_casa", "Notify the GAL / CASA / attorney", None),
-        Deadline("notify_parents", "Notify the parents or guardian", None),
-        Deadline("notify_tribe", "Notify the tribe", None),
-        Deadline("ncic_entry", "Confirm the NCIC entry", None),
-    ),
-    checklist=CHECKLIST,
+        readout=(
+            "child_name",
+            "date_of_birth",
+            "sex",
+            "race",
+            "height",
+            "weight",
+            "eyes",
+            "hair",
+            "last_seen_at",
+            "last_seen_place",
+        ),
+        subject_field="child_name",
+        clock_field="agency_notified_at",
+        # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
+        # the rest; a state deadline profile (flows.deadline_profiles) shortens or sets them.
+        facts=("episode_number", "episode_ordinal", "first_episode_on", "long_term"),
+        child_keys=(("agency_case_number",), ("child_name", "date_of_birth")),
+        deadlines=(
+            Deadline("le_report", "Report to law enforcement", 24, done_field="le_case_number"),
+            Deadline("ncmec_report", "Report to NCMEC", 24, done_field="ncmec_case_number"),
+            Deadline("supervisor", "Reach a supervisor", None),
+            Deadline("notify_court", "Notify the court", None),
+            Deadline("notify_gal_casa", "Notify the GAL / CASA / attorney", None),
+            Deadline("notify_parents", "Notify the parents or guardian", None),
+            Deadline("notify_tribe", "Notify the tribe", None),
+            Deadline("ncic_entry", "Confirm the NCIC entry", None),
+        ),
+        checklist=CHECKLIST,
+    )
 )
-
-
-# -- Classification (PR-01) ----------------------------------------------------------------------
-# P1 operational: timestamps, yes/no facts that identify no one, agency and process choices.
-P1_FIELDS = (
-    "immediate_danger",
-    "medical_records_given",
-    "dental_records_given",
-    "fingerprints_given",
-    "dna_reference_given",
-    "ncmec_forensic_services",
-    "has_gal_casa",
-    "age_band",
-    "incapacity",
-    "dangerous_situation",
-    "out_of_character_disappearance",
-    "last_seen_at",
-    "discovered_missing_at",
-    "agency_notified_at",
-    "searches_made",
-    "hiding_places_searched",
-    "can_give_own_details",
-    "goes_out_alone",
-    "has_violence_or_weapons",
-    "exposure_risk",
-    "other_danger",
-    "agency_name",
-    "is_legal_guardian",
-    "reporter_role",
-    "wears_glasses",
-    "has_braces",
-    "has_piercings",
-    "has_tattoos",
-    "has_scars_marks",
-    "vehicle_access",
-    "devices_secured",
-    "had_companions",
-    "foul_play_suspected",
-    "missing_before",
-    "prior_episode_count",
-    "last_episode_located_by",
-    "last_episode_screened",
-    "le_agency",
-    "le_reported_at",
-    "ncic_entry_confirmed",
-    "le_category_used",
-    "ncmec_method",
-    "ncmec_reported_at",
-    "ncmec_le_on_file",
-    "photo_submitted",
-    "fingerprints_on_file",
-    "dna_relatives_available",
-)
-# P2 identifying: names, DOB, phones, descriptors, places, companions, abductors, case numbers,
-# and every free text (it can hold anything).
-P2_FIELDS = (
-    "date_of_birth",
-    "with_endangering_person",
-    "last_seen_place",
-    "last_seen_by",
-    "what_happened",
-    "direction_of_travel",
-    "child_name",
-    "aliases",
-    "sex",
-    "race",
-    "ethnicity",
-    "height",
-    "weight",
-    "hair",
-    "eyes",
-    "complexion",
-    "clothing",
-    "photo_date",
-    "missing_type",
-    "endangering_who",
-    "endangering_why",
-    "endangering_contact",
-    "weapons_access",
-    "violence_history",
-    "exposure_details",
-    "out_of_character_details",
-    "danger_details",
-    "reporter_name",
-    "reporter_phones",
-    "reporter_email",
-    "agency_case_number",
-    "guardian_name",
-    "guardian_agency",
-    "guardian_phones",
-    "guardian_email",
-    "place_of_birth",
-    "state_id",
-    "tribal_member",
-    "tribe_name",
-    "school",
-    "build_mannerisms",
-    "hair_description",
-    "glasses_details",
-    "braces_details",
-    "piercing_details",
-    "tattoo_details",
-    "scar_details",
-    "items_taken",
-    "child_vehicle",
-    "child_phones",
-    "child_email",
-    "social_accounts",
-    "caregiver",
-    "last_caseworker_visit",
-    "recent_changes",
-    "precipitating_factors",
-    "possible_whereabouts",
-    "associates",
-    "companion_name",
-    "companion_age",
-    "companion_relationship",
-    "companion_phones",
-    "companion_vehicle",
-    "on_probation",
-    "probation_officer",
-    "abduction_witnesses",
-    "abductor_identity",
-    "abductor_description",
-    "abductor_license",
-    "abductor_phones",
-    "abductor_vehicle",
-    "abductor_places",
-    "abductor_international",
-    "abductor_other",
-    "last_episode_found",
-    "last_episode_where",
-    "last_episode_with",
-    "prior_case_numbers",
-    "le_officer",
-    "le_investigator",
-    "le_case_number",
-    "nic_number",
-    "amber_evaluation",
-    "le_escalation",
-    "ncmec_case_number",
-    "ncmec_contact",
-    "publication_authorized_by",
-    "notified_so_far",
-    "court_notified",
-    "gal_casa_notified",
-    "parents_notified",
-    "tribe_notified",
-    "fingerprints_where",
-)
-# P3 special: health, mental health, suicide, substances, pregnancy, disability, exploitation,
-# gang, enticement, custody and foster status, SSN, photos and video.
-P3_FIELDS = (
-    "identified_trafficking_victim",
-    "photo",
-    "has_medical_condition",
-    "medical_condition_details",
-    "medical_untreated_effect",
-    "medical_provider",
-    "medical_supplies_taken",
-    "takes_medication",
-    "medication_details",
-    "medication_last_dose",
-    "medication_supply_taken",
-    "medication_missed_effect",
-    "medication_prescriber",
-    "has_mental_health_condition",
-    "mental_health_diagnosis",
-    "mental_health_current",
-    "mental_health_triggers",
-    "mental_health_provider",
-    "suicide_risk",
-    "suicide_history",
-    "suicide_recent_signs",
-    "suicide_means_taken",
-    "suicide_significant_places",
-    "uses_substances",
-    "substance_details",
-    "substance_overdose_risk",
-    "substance_sources",
-    "is_pregnant",
-    "pregnancy_details",
-    "pregnancy_provider",
-    "pregnancy_partner",
-    "has_own_child",
-    "own_child_details",
-    "has_developmental_disability",
-    "disability_diagnosis",
-    "disability_communication",
-    "disability_aids",
-    "disability_reactions",
-    "gang_involved",
-    "gang_details",
-    "gang_threats",
-    "online_enticement_risk",
-    "enticement_contacts",
-    "enticement_threats",
-    "csec_indicators",
-    "csec_signs",
-    "csec_exploiters",
-    "csec_places",
-    "custody_basis",
-    "ssn",
-    "video_link",
-    "placement_type",
-    "caregiver_reported",
-    "caregiver_report_number",
-    "foul_play_details",
-    "abductor_photo",
-    "abductor_court_orders",
-    "last_episode_experience",
-    "last_episode_screening_result",
-    "repeat_pattern",
-    "foster_status_withheld",
-    "parents_status",
-    "medical_records_available",
-    "dental_records_available",
-    "records_providers",
-    "biometric_other",
-)
-
-FLOW = classify(_UNCLASSIFIED, p1=P1_FIELDS, p2=P2_FIELDS, p3=P3_FIELDS)

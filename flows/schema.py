@@ -35,8 +35,13 @@ class Kind(StrEnum):
 
 
 class Level(StrEnum):
-    """How harmful a field's value is if disclosed (PR-01): P1 operational, P2 identifying,
-    P3 special categories (health, exploitation, custody, photos)."""
+    """How harmful a field's value is if disclosed (PR-01).
+
+    P1 operational (timestamps, yes/no facts that identify no one, agency and process choices);
+    P2 identifying (names, birth date, phones, descriptors, places, case numbers, and every free
+    text, which can hold anything); P3 special categories (health, exploitation, custody and
+    foster status, photos).
+    """
 
     P1 = "P1"
     P2 = "P2"
@@ -80,6 +85,7 @@ class Field:
     clothing, case numbers) in a section whose answers are otherwise carried over from a known
     child's last episode: it is always asked afresh. ``dated_by`` names the date field that
     says when a photo was taken (its age is shown when the photo is carried over).
+    ``classification`` is the field's sensitivity level; a flow's fields must all have one.
     """
 
     name: str
@@ -135,7 +141,8 @@ class Section:
     ``carry`` says where a known child's next episode gets answers to offer (after a "still
     accurate?"): ``"episode"`` copies the stable facts of the last episode, ``"recovery"`` takes
     what the service derives from the last episode's recovery record. Fields marked
-    ``carry=False`` and repeat groups are always asked afresh.
+    ``carry=False`` and repeat groups are always asked afresh. ``long_term`` marks what police
+    need once a case is long-term (the 30-day NCIC update); its open items are listed apart.
     """
 
     name: str
@@ -143,6 +150,7 @@ class Section:
     items: tuple[Field | Repeat, ...]
     relevant: Condition | None = None
     carry: str = ""
+    long_term: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
-from flows.engine import Interview
+from flows.engine import Context, Interview, Reply
 from flows.schema import Answer, Flow, Status
 from tests.conftest import NOW, asked, say, transcript
 
@@ -298,3 +299,30 @@ def test_none_is_an_answer_for_a_photo_question(mini: Flow) -> None:
     assert interview.answers["photo"] == Answer(Status.ANSWERED, [])
     assert "✓ Photo: none" in reply.notices
     assert all(item.key != "photo" for item in interview.report(now=NOW).open_items)
+
+
+def test_a_reply_carries_the_answers_it_wrote_and_the_report_it_built(mini: Flow) -> None:
+    interview = Interview(mini)
+    reply = say(interview, *TRIAGE_OK, "Ana Ruiz")
+    assert [change.key for change in reply.changes] == ["child_name"]
+    reply = interview.handle("review", now=NOW)
+    assert reply.changes == () and reply.report is not None
+    assert reply.report is interview.report(now=NOW)  # built once for the step, not again
+
+
+def test_what_the_service_learns_from_an_answer_joins_the_same_reply(mini: Flow) -> None:
+    seen: list[tuple[str, ...]] = []
+
+    def learn(reply: Reply, answers: Mapping[str, Answer]) -> Context | None:
+        seen.append(tuple(change.key for change in reply.changes))
+        if "child_name" not in answers:
+            return None
+        stored = {"child_name": Answer(Status.ANSWERED, "Ana Maria Ruiz")}
+        return Context(stored=stored, notices=("This child was reported missing before.",))
+
+    interview = Interview(mini, learner=learn)
+    reply = say(interview, *TRIAGE_OK, "Ana Ruiz")
+    assert seen[-1] == ("child_name",)
+    assert reply.notices[-1] == "This child was reported missing before."
+    assert reply.changes[0].new == Answer(Status.ANSWERED, "Ana Maria Ruiz")
+    assert interview.answers["child_name"].value == "Ana Maria Ruiz"
