@@ -25,7 +25,7 @@ from benchmarks.scripted_worker import PHOTO, TAP, Move, Worker
 from bot.intake import IntakeService, Outcome
 from flows.missing_from_care import FLOW
 from flows.report import NOT_GIVEN, SKIPPED, UNKNOWN, Report
-from flows.schema import Flow
+from flows.schema import Flow, Kind
 from storage import repository as repo
 from tests.episode_driver import tiny_png
 
@@ -56,11 +56,14 @@ class Figures:
     taps: int = 0
     typed: int = 0
     photos: int = 0
+    yes_no_taps: int = 0  # the rows of yes/no gates issue 14 turns into checklists
+    category_at_milestone: str = ""  # the NCIC category the read-out suggested then
     refused: list[str] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)
     open_items: int = 0
     asked: list[str] = field(default_factory=list)  # the key of each question, in order
+    sent: list[str] = field(default_factory=list)  # what answered it: "tap yes", "typed ..."
 
 
 def message_of(flow: Flow, kind: str, name: str) -> str:
@@ -117,12 +120,14 @@ def _converse(service: IntakeService, case: Case, flow: Flow, cap: int) -> Figur
             raise Stuck(f"{case.name}: {prompt.key!r} asked {same} times in a row")
         move = worker.fallback(prompt, "refused") if refused else worker.move(prompt)
         outcome = send(service, outcome, move)
+        figures.sent.append(f"{move.how} {move.text}")
         messages += 1
         if messages > cap:
             raise Stuck(f"{case.name}: more than {cap} messages")
         figures.taps += move.how == TAP
         figures.photos += move.how == PHOTO
         figures.typed += move.how not in (TAP, PHOTO)
+        figures.yes_no_taps += move.how == TAP and prompt.kind is Kind.YES_NO
         if move.fallback:
             figures.fallbacks.append(f"{prompt.key}: {move.text} ({move.fallback})")
         if move.derived:
@@ -151,21 +156,23 @@ def _milestones(
     reached = figures.to_milestone is None and any(ready in a for a in alerts)
     if figures.readout_complete_at is not None and not reached:
         return
-    gaps = readout_gaps(service.report(outcome.report_id))
+    report = service.report(outcome.report_id)
+    gaps = readout_gaps(report)
     if figures.readout_complete_at is None and not gaps:
         figures.readout_complete_at = messages
     if reached:
         figures.to_milestone = messages
         figures.readout_complete_at_milestone = not gaps
         figures.readout_missing_at_milestone = gaps
+        figures.category_at_milestone = report.category.code if report.category else ""
 
 
 def table(runs: Sequence[Figures]) -> str:
     """Returns the markdown table the README quotes, then each case's fallbacks and refusals."""
     out = [
         "| case | 911 alert at | milestone at | read-out complete at milestone (first complete at)"
-        " | to submit | taps | typed | photos | refused | fallbacks |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        " | to submit | taps (yes/no) | typed | photos | refused | fallbacks |",
+        "|---|---:|---:|---|---:|---|---:|---:|---:|---:|",
     ]
     for f in runs:
         done = (
@@ -175,7 +182,8 @@ def table(runs: Sequence[Figures]) -> str:
         )
         out.append(
             f"| {f.title} | {f.to_alert or '–'} | {f.to_milestone or 'never'} | {done} "
-            f"({f.readout_complete_at or 'never'}) | {f.to_submit} | {f.taps} | {f.typed} | "
+            f"({f.readout_complete_at or 'never'}) | {f.to_submit} | {f.taps} ({f.yes_no_taps}) | "
+            f"{f.typed} | "
             f"{f.photos} | {len(f.refused)} | {len(f.fallbacks)} |"
         )
     for f in runs:
