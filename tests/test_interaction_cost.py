@@ -10,6 +10,9 @@ from benchmarks import interaction_cost
 from benchmarks.cases import Case
 from benchmarks.cases.runaway import CASE
 from benchmarks.scripted_worker import TYPED, Move, Worker
+from flows.engine import Prompt
+from flows.missing_from_care import FLOW
+from flows.schema import Choice, Kind
 
 
 def test_a_case_reaches_the_police_milestone_and_submits(tmp_path: Path) -> None:
@@ -39,3 +42,21 @@ def test_a_conversation_past_the_cap_fails_loudly(tmp_path: Path) -> None:
 def test_the_command_exits_non_zero_when_stuck(capsys: pytest.CaptureFixture[str]) -> None:
     assert interaction_cost.main(["--case", "runaway", "--cap", "10"]) == 1
     assert "stuck" in capsys.readouterr().err
+
+
+def test_a_gate_checklist_the_flow_does_not_have_yet_is_ticked_from_the_facts() -> None:
+    # Issue 14 turns the yes/no risk gates into one checklist; the cases need no change for it.
+    options = ("medical", "medication", "gang", "csec", "none_of_these")
+    checklist = Prompt(
+        "risk_checklist",
+        "Which of these apply?",
+        "",
+        Kind.MULTI_CHOICE,
+        tuple(Choice(value, value) for value in options),
+        "Risks",
+    )
+    ticked = Worker(CASE, FLOW).move(checklist)
+    assert ticked.text == "medical, medication, csec" and ticked.derived and not ticked.fallback
+    bare = Case("bare", "bare", CASE.now, {})
+    untouched = Worker(bare, FLOW).move(checklist)
+    assert untouched.text == "none_of_these" and untouched.fallback
