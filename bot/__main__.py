@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import admin_cli, db_cli, log_safety, maintenance
-from bot.access import Access
+from bot import log_safety
 from bot.config import Settings
-from bot.console import run_console
-from bot.intake import IntakeService, ReportNotFound
-from bot.keys import MISSING, demo_keyring, production_keyring
+from bot.service.keys import MISSING, demo_keyring, production_keyring
+from bot.service.access import Access
+from bot.service.intake import IntakeService, ReportNotFound
+from bot.terminal import admin_cli, db_cli, maintenance
+from bot.terminal.console import run_console
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
 from storage.clock import Clock, system_clock
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> i
 
 def run_bot(settings: Settings, *, level: int, clock: Clock = system_clock) -> int:
     """Runs the Telegram bot until SIGTERM or SIGINT."""
-    from bot.telegram_app import UPDATES, build_application  # the console needs no Telegram
+    from bot.telegram.app import UPDATES, build_application  # the console needs no Telegram
 
     log_safety.configure(level, stream=sys.stderr)
     if settings.token is None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.__main__ import build_service, main
 from bot.config import Settings
-from bot.keys import demo_keyring
+from bot.service.keys import demo_keyring
 
 
 def test_the_found_command_runs_the_recovery_questions(

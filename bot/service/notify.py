@@ -1,7 +1,8 @@
 """What a committed step owes supervisors and the worker: outbox rows and reminders.
 
 Called by ``IntakeService`` inside the step's transaction, so an answer and the notifications it
-causes are committed together or not at all. Rows hold ids only; ``bot.delivery`` renders them.
+causes are committed together or not at all. Rows hold ids only; ``bot.telegram.delivery``
+renders them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Episodes of one child: recognising a known child, carrying facts over, recovery and long-term.
 
-The service (``bot/intake.py``) calls this inside each step's transaction; like the service it is
-the seam between ``flows`` (pure) and ``storage``. Identifying answers reach the database only
-as keyed digests (``storage.children``).
+The service (``bot/service/intake.py``) calls this inside each step's transaction; like the
+service it is the seam between ``flows`` (pure) and ``storage``. Identifying answers reach the
+database only as keyed digests (``storage.children``).
 """
 
 from __future__ import annotations

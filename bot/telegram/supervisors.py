@@ -25,11 +25,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import admin_cli, notify
-from bot.access import NOT_ALLOWED, REFUSAL, Access
 from bot.config import Settings
-from bot.delivery import Delivery
-from bot.intake import IntakeService
+from bot.service import notify
+from bot.service.access import NOT_ALLOWED, REFUSAL, Access
+from bot.service.intake import IntakeService
+from bot.telegram.delivery import Delivery
+from bot.terminal import admin_cli
 from storage import repository as repo
 from storage.staff import Role
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import notify
-from bot.audit_events import audit_created, audit_export, audit_step
-from bot.episodes import RUNNING, DueItem, Episodes, Notification
+from bot.service import notify
+from bot.service.audit_events import audit_created, audit_export, audit_step
+from bot.service.episodes import RUNNING, DueItem, Episodes, Notification
 from flows.classification import at_least
 from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile

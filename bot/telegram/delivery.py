@@ -30,9 +30,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import notify
-from bot.intake import IntakeService, ReportNotFound
-from bot.report_html import render_html, split_html
+from bot.render.report_html import render_html, split_html
+from bot.service import notify
+from bot.service.intake import IntakeService, ReportNotFound
 from flows.answers import format_value
 from flows.report import DeadlineStatus, Report, stamp, time_left
 from flows.schema import Field, FlowDefinitionError
@@ -273,7 +273,7 @@ class Delivery:
             )
             return Message(_with_head(head, render_html(report, now=now, minimal=True)), ack=True)
         if row.kind == "summary":
-            from bot.report_pdf import render_pdf
+            from bot.render.report_pdf import render_pdf
 
             found = report.flow_id == self.service.episodes.recovery.id
             head = (
