@@ -140,8 +140,8 @@ def _errors(app: App) -> list[int]:
 def _full_app(
     url: str, synchronous: str, *, staff: range, keep_screens: bool = True
 ) -> tuple[App, CannedRequest]:
-    from bot.__main__ import build_service
     from bot.config import Settings
+    from bot.service.compose import build_service
     from bot.telegram.app import build_application
     from storage.crypto import Keyring
 

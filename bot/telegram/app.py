@@ -41,6 +41,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.service.compose import build_service
 from bot.service.intake import IntakeService, Outcome
 from bot.telegram import render as telegram_render
 from bot.telegram import supervisors, webhook_guard
@@ -131,8 +132,6 @@ def build_application(
     # warns on every 429 (PTBDeprecationWarning), and the rate limiter reads timedeltas already.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     if service is None:
-        from bot.__main__ import build_service  # a cycle otherwise
-
         service = build_service(settings)
     builder = (
         Application.builder()
