@@ -44,8 +44,8 @@ from bot import supervisors, telegram_render, webhook_guard
 from bot.config import Settings
 from bot.intake import IntakeService, Outcome
 from bot.keyboards import CONFIRM, TOGGLE, parse_tap
+from bot.photos import clean
 from bot.telegram_render import answer_query, mark_chosen, retick
-from bot.views import image_mime
 
 log = logging.getLogger(__name__)
 
@@ -326,15 +326,15 @@ async def on_photo(update: Update, context: Context) -> None:
         await context.bot.send_message(message.chat_id, TOO_BIG)
         return
     content = bytes(await (await media.get_file()).download_as_bytearray())
-    mime = image_mime(content)
-    if mime is None:
+    photo = await asyncio.to_thread(clean, content)
+    if photo is None:
         await context.bot.send_message(message.chat_id, NOT_AN_IMAGE)
         return
     outcome = await asyncio.to_thread(
         runtime.service.add_photo,
         _worker(update),
-        content=content,
-        mime=mime,
+        content=photo.content,
+        mime=photo.mime,
         file_id=media.file_id,
         file_unique_id=media.file_unique_id,
         update_id=update.update_id,
