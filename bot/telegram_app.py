@@ -40,7 +40,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import supervisors, telegram_render, webhook_guard
+from bot import supervisors, telegram_render, update_guard, webhook_guard
 from bot.config import Settings
 from bot.intake import IntakeService, Outcome
 from bot.keyboards import CONFIRM, TOGGLE, parse_tap
@@ -149,11 +149,11 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    builder = builder.get_updates_request(update_guard.screening(get_updates_request))
     app = builder.build()
     app.bot_data["runtime"] = Runtime(service, album_delay, settings.delete_sensitive_messages)
     webhook_guard.install()
+    update_guard.install(app, service)
     supervisors.install(
         app, settings, service, request=request, delivery_interval=delivery_interval
     )
