@@ -46,6 +46,9 @@ class Notification(SQLModel, table=True):
     next_attempt_at: datetime = _when()
     last_error: str | None = Field(default=None, max_length=40)  # an error class, never text
     sent_message_id: int | None = None
+    # How many of the message's parts (its texts, then its PDF) Telegram has accepted: a retry
+    # sends the rest only, so a failed PDF does not send the summary's texts again.
+    parts_sent: int = 0
     created_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
 
@@ -145,6 +148,16 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
         session.add(row)
     session.flush()
     return [row.id for row in rows if row.id is not None]
+
+
+def record_part(session: Session, *, row_id: int, parts_sent: int, message_id: int) -> None:
+    """Records that Telegram accepted the row's parts up to ``parts_sent`` (the first's id kept)."""
+    row = session.get(Notification, row_id)
+    if row is None:
+        return
+    row.parts_sent = parts_sent
+    row.sent_message_id = row.sent_message_id or message_id
+    session.add(row)
 
 
 def release(session: Session, *, now: datetime) -> int:

@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests import images
+
+PNG = images.png()  # downloads are decoded, so it must be a real image
 BOT = {"id": 999, "is_bot": True, "first_name": "Intake", "username": "IntakeBot"}
 
 

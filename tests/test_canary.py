@@ -16,6 +16,7 @@ import pytest
 
 from bot import log_safety
 from bot.service.intake import IntakeService
+from bot.service.photos import clean
 from bot.terminal.console import run_console
 from flows.missing_from_care import FLOW
 from storage import crypto
@@ -80,7 +81,11 @@ def test_a_whole_console_report_leaves_no_canary_in_logs_or_database(
     )
     assert "Alvarez, Destiny Marie" in screen.getvalue()  # the canaries really went through
     assert "is submitted and saved" in screen.getvalue()
-    assert service.photos(1) == [tiny_png() + PHOTO_CANARY]
+    # What is stored is the photo re-encoded from its pixels: the bytes after its end are gone.
+    stored = clean(tiny_png() + PHOTO_CANARY)
+    assert stored is not None and service.photos(1) == [stored.content]
+    files = [p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists()]
+    assert not any(stored.content in data for data in files)  # sealed at rest like the answers
     canaries = [
         "Alvarez, Destiny Marie",
         "Destiny",

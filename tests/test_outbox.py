@@ -19,6 +19,7 @@ from telegram.request import RequestData
 
 from bot.config import Settings
 from bot.service.intake import IntakeService
+from bot.telegram import outbox_parts
 from bot.telegram.app import build_application
 from bot.telegram.delivery import Delivery
 from flows.schema import Deadline, Flow
@@ -247,19 +248,25 @@ async def test_429_5xx_and_network_faults_are_retried_and_each_message_arrives_o
         assert sum("was alerted" in t for t in api.texts(ANA["id"])) == 1
 
 
+def crash_before_the_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next part goes through; the process dies before it records that it did."""
+
+    def crash(*args: object) -> None:
+        monkeypatch.undo()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outbox_parts, "_record", crash)
+
+
 async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(
-    db_url: str, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed(db_url)
     async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
-
-        # The send goes through; the process dies before it records that it did.
-        original = office.delivery._sent
-        office.delivery._sent = lambda *a: (_ for _ in ()).throw(KeyboardInterrupt())  # type: ignore[method-assign]
+        crash_before_the_record(monkeypatch)
         with pytest.raises(KeyboardInterrupt):
             await office.deliver()
-        office.delivery._sent = original  # type: ignore[method-assign]
         assert len(api.texts(S1["id"])) == 1
     async for office in _office(db_url, api, clock):
         await office.deliver()
@@ -454,12 +461,12 @@ async def test_a_message_telegram_cannot_parse_is_sent_once_as_plain_text(
 
 
 async def test_a_restarted_sender_resumes_rows_left_in_flight_at_once(
-    db_url: str, api: FaultyApi, clock: Clock
+    db_url: str, api: FaultyApi, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed(db_url)
     async for office in _office(db_url, api, clock):
         await say(office, *CALL_READY)
-        office.delivery._sent = lambda *a: (_ for _ in ()).throw(KeyboardInterrupt())  # type: ignore[method-assign]
+        crash_before_the_record(monkeypatch)
         with pytest.raises(KeyboardInterrupt):
             await office.deliver()
     async for office in _office(db_url, api, clock):

@@ -28,10 +28,11 @@ from storage import repository as repo
 from storage import staff
 from storage.audit import AuditEvent
 from storage.staff import Role
+from tests import images
 from tests.conftest import MATCH_KEY, MINI_FLOW, NOW, ZONE
 from tests.memory_api import BOT, GET_ME, MemoryRequest, ok
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = images.png()  # downloads are decoded, so it must be a real image
 ANA = {"id": 111, "is_bot": False, "first_name": "Ana"}
 BO = {"id": 222, "is_bot": False, "first_name": "Bo"}
 

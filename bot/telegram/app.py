@@ -43,11 +43,11 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.service.compose import build_service
 from bot.service.intake import IntakeService, Outcome
+from bot.service.photos import clean
 from bot.telegram import render as telegram_render
-from bot.telegram import supervisors, webhook_guard
+from bot.telegram import supervisors, update_guard, webhook_guard
 from bot.telegram.keyboards import CONFIRM, TOGGLE, parse_tap
 from bot.telegram.render import answer_query, mark_chosen, retick
-from bot.terminal.views import image_mime
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +149,11 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    builder = builder.get_updates_request(update_guard.screening(get_updates_request))
     app = builder.build()
     app.bot_data["runtime"] = Runtime(service, album_delay, settings.delete_sensitive_messages)
     webhook_guard.install()
+    update_guard.install(app, service)
     supervisors.install(
         app, settings, service, request=request, delivery_interval=delivery_interval
     )
@@ -326,15 +326,15 @@ async def on_photo(update: Update, context: Context) -> None:
         await context.bot.send_message(message.chat_id, TOO_BIG)
         return
     content = bytes(await (await media.get_file()).download_as_bytearray())
-    mime = image_mime(content)
-    if mime is None:
+    photo = await asyncio.to_thread(clean, content)
+    if photo is None:
         await context.bot.send_message(message.chat_id, NOT_AN_IMAGE)
         return
     outcome = await asyncio.to_thread(
         runtime.service.add_photo,
         _worker(update),
-        content=content,
-        mime=mime,
+        content=photo.content,
+        mime=photo.mime,
         file_id=media.file_id,
         file_unique_id=media.file_unique_id,
         update_id=update.update_id,

@@ -2,9 +2,11 @@
 
 Delivery is at-least-once with the mark AFTER the send: a row is leased (attempts + 1,
 ``next_attempt_at`` pushed past the lease) in one short transaction, sent, then marked sent in
-another. A crash between Telegram accepting a message and the mark means the row is sent again
-(at start-up, ``resume`` makes rows left in flight due at once; another live sender would wait
-for the lease to run out): at most one duplicate, carrying the same report number. Marking before
+another; each part of a multi-part message is recorded as it is accepted (``outbox_parts``), so
+a retry sends only the parts not yet accepted. A crash between Telegram accepting a part and its
+record means that part is sent again (at start-up, ``resume`` makes rows left in flight due at
+once; another live sender would wait for the lease to run out): at most one duplicate of one
+part, carrying the same report number. Marking before
 the send would instead risk losing an alert for a missing child, which is worse than a repeat;
 Telegram offers no idempotency key that would let us have neither.
 
@@ -17,22 +19,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.render.report_html import render_html, split_html
 from bot.service import escalation, notify
 from bot.service.intake import IntakeService, ReportNotFound
+from bot.telegram.outbox_parts import Parts, send_parts
 from flows.answers import format_value
 from flows.report import DeadlineStatus, Report, stamp, time_left
 from flows.schema import Field, FlowDefinitionError
@@ -172,31 +173,15 @@ class Delivery:
             await asyncio.to_thread(self._sent, row_id, message_id)
 
     async def _send(self, row: Notification, message: Message) -> int:
-        plain = row.last_error == "BadRequest"
         markup = None
         if message.ack:
             button = InlineKeyboardButton(
                 "Acknowledge", callback_data=ack_data(row.report_id, row.id or 0)
             )
             markup = InlineKeyboardMarkup([[button]])
-        first = 0
-        for i, part in enumerate(message.parts):
-            last = i == len(message.parts) - 1 and message.pdf is None
-            sent = await self.bot.send_message(
-                row.recipient,
-                _plain(part) if plain else part,
-                reply_markup=markup if last else None,
-                parse_mode=None if plain else ParseMode.HTML,
-            )
-            first = first or sent.message_id
-        if message.pdf is not None:
-            await self.bot.send_document(
-                row.recipient,
-                document=message.pdf,
-                filename=f"missing-child-report-{row.report_id}.pdf",
-                reply_markup=markup,
-            )
-        return first
+        plain = row.last_error == "BadRequest"
+        parts = Parts(message.parts, message.pdf, markup, plain)
+        return await send_parts(self.bot, self.service.engine, row, parts)
 
     def _load(self, row_id: int) -> Notification | None:
         with Session(self.service.engine) as session:
@@ -424,11 +409,6 @@ def _shown(field: Field, status: str | None, value: Any) -> str:
     if status == "skipped" or value is None:
         return "not given"
     return format_value(field, value)
-
-
-def _plain(text: str) -> str:
-    """Returns Telegram HTML as plain text (tags dropped, entities decoded)."""
-    return unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _seconds(value: object) -> float:

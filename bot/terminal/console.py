@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.service.intake import IntakeService, Outcome
-from bot.terminal.views import NUMBERED_KINDS, image_mime, render_reply
+from bot.service.photos import clean
+from bot.terminal.views import NUMBERED_KINDS, render_reply
 from flows.engine import Prompt, Reply
 from flows.schema import Kind
 
@@ -88,15 +89,14 @@ def _choice_value(prompt: Prompt | None, text: str) -> str:
 
 
 def _photo(service: IntakeService, worker: str, last: Outcome, path: Path) -> Outcome:
-    content = path.read_bytes()
-    mime = image_mime(content)
-    if mime is None:
+    photo = clean(path.read_bytes())
+    if photo is None:
         guess = mimetypes.guess_type(path.name)[0] or "unknown type"
         return Outcome(
             last.report_id,
             _with_error(last, f"That file is not a JPEG, PNG or WebP photo ({guess})."),
         )
-    return service.add_photo(worker, content=content, mime=mime)
+    return service.add_photo(worker, content=photo.content, mime=photo.mime)
 
 
 def _with_error(last: Outcome, message: str) -> Reply:

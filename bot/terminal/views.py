@@ -1,4 +1,4 @@
-"""Plain-text rendering of a ``Reply`` for the terminal, and the checks on incoming images."""
+"""Plain-text rendering of a ``Reply`` for the terminal."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ from flows.report import render_police_text, render_status_text, render_text
 from flows.schema import Kind
 
 NUMBERED_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
-
-# Magic numbers of the image formats we accept; a renamed file of another type is refused.
-SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-
-
-def image_mime(content: bytes) -> str | None:
-    """Returns the MIME type of a JPEG, PNG or WebP image, or None for anything else."""
-    for magic, mime in SIGNATURES:
-        if content.startswith(magic):
-            return mime
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def render_reply(reply: Reply, *, numbered: bool) -> str:
