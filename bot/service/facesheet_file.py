@@ -83,7 +83,7 @@ def _plain_text(data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if sum(ch.isalpha() for ch in text) >= MIN_LETTERS and not _controls(text):
+        if any(ch.isalpha() for ch in text) and not _controls(text):
             return text
     raise FaceSheetFileError(Problem.NOT_SUPPORTED)
 
