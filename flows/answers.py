@@ -21,13 +21,13 @@ from flows.parse_values import (
     parse_height,
     parse_integer,
     parse_multi,
-    parse_phone,
     parse_photo,
     parse_text,
     parse_weight,
     parse_yes_no,
     weight_text,
 )
+from flows.phones import format_phone, parse_phone
 from flows.schema import Field, Kind
 
 __all__ = ["InvalidAnswer", "example", "format_value", "ncic_value", "parse_answer"]
@@ -54,16 +54,6 @@ def parse_answer(field: Field, text: str, *, now: datetime) -> JsonValue:
     return _PARSERS[field.kind](field, text, now)
 
 
-def _format_phone(stored: str) -> str:
-    number = phonenumbers.parse(stored, "US")
-    style = phonenumbers.PhoneNumberFormat
-    return str(
-        phonenumbers.format_number(
-            number, style.NATIONAL if number.country_code == 1 else style.INTERNATIONAL
-        )
-    )
-
-
 def format_value(field: Field, value: JsonValue) -> str:
     """Returns the value as a person reads it in a confirmation, a review or the report."""
     if value is None or value == "":
@@ -84,7 +74,7 @@ def format_value(field: Field, value: JsonValue) -> str:
         if kind == Kind.MULTI_CHOICE and isinstance(value, list):
             return ", ".join(labels[v].label if v in labels else str(v) for v in value) or "none"
         if kind == Kind.PHONE and isinstance(value, list):
-            return ", ".join(_format_phone(str(v)) for v in value) or "none"
+            return ", ".join(format_phone(str(v)) for v in value) or "none"
         if kind == Kind.HEIGHT and isinstance(value, int | float):
             return height_text(value)
         if kind == Kind.WEIGHT and isinstance(value, int | float):

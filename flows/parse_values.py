@@ -1,4 +1,4 @@
-"""Parses every kind of answer but dates: text, numbers, choices, phones, e-mails, measures."""
+"""Parses every kind of answer but dates and phones: text, numbers, choices, e-mails, measures."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-
-import phonenumbers
 
 from flows.answer_basics import CM_PER_IN, KG_PER_LB, NUMBER_WORDS, InvalidAnswer, clean, fail, num
 from flows.conditions import JsonValue
@@ -145,37 +143,6 @@ def parse_yes_no(field: Field, text: str, now: datetime) -> JsonValue:
     if key in _NO:
         return "no"
     raise fail("Please answer yes or no (or unknown).", field)
-
-
-def parse_phone(field: Field, text: str, now: datetime) -> JsonValue:
-    numbers: list[str] = []
-    for part in filter(None, (p.strip() for p in re.split(r"[,;\n]+| or | and ", clean(text)))):
-        # '312/555-0199' is one number; '312 555 0199 / 312 555 0100' is two.
-        for piece in [part] if _phone_ok(part) or "/" not in part else part.split("/"):
-            piece = piece.strip()
-            if not _phone_ok(piece):
-                alone = not numbers and clean(text) == piece
-                which = "That" if alone else f"Number {len(numbers) + 1}"
-                raise fail(f"{which} is not a complete phone number.", field)
-            number = phonenumbers.parse(piece, "US")
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            e164 += f" ext. {number.extension}" if number.extension else ""
-            numbers.append(e164)
-    if not numbers:
-        raise fail("Please type a phone number.", field)
-    numbers = list(dict.fromkeys(numbers))
-    if len(numbers) > 1 and not field.multiple:
-        raise fail(
-            f"This takes one phone number and I found {len(numbers)}; send the best one.", field
-        )
-    return list(numbers)
-
-
-def _phone_ok(text: str) -> bool:
-    try:
-        return bool(phonenumbers.is_valid_number(phonenumbers.parse(text, "US")))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 _EMAIL = re.compile(r"(?P<local>[\w.!#$%&'*+/=?^`{|}~-]+)@(?P<domain>(?:[\w-]+\.)+[^\W\d_]{2,})")
