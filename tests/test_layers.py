@@ -10,7 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "flows", "storage")
 ADAPTERS = ("bot.telegram", "bot.terminal", "bot.render")
 # What opens a transaction or reads the database: only the service may use these.
-DATABASE = ("storage.repository", "sqlmodel", "sqlalchemy")
+DATABASE = (
+    "storage.repository",
+    "storage.database",
+    "storage.updates",
+    "storage.photos",
+    "storage.sealing",
+    "sqlmodel",
+    "sqlalchemy",
+)
 
 
 @cache

@@ -19,7 +19,7 @@ from telegram.request import RequestData
 
 from bot.config import Settings
 from bot.service.intake import IntakeService
-from bot.telegram import outbox_parts
+from bot.service.outbox_rows import OutboxRows
 from bot.telegram.app import build_application
 from bot.telegram.delivery import Delivery
 from flows.schema import Deadline, Flow
@@ -251,11 +251,11 @@ async def test_429_5xx_and_network_faults_are_retried_and_each_message_arrives_o
 def crash_before_the_record(monkeypatch: pytest.MonkeyPatch) -> None:
     """The next part goes through; the process dies before it records that it did."""
 
-    def crash(*args: object) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
         monkeypatch.undo()
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outbox_parts, "_record", crash)
+    monkeypatch.setattr(OutboxRows, "outbox_part_sent", crash)
 
 
 async def test_a_crash_after_the_send_but_before_the_mark_resends_at_most_once(

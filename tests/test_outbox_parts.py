@@ -13,8 +13,8 @@ import pytest
 from telegram.error import NetworkError
 from telegram.request import RequestData
 
-from bot.telegram import outbox_parts
-from bot.telegram.delivery import Message
+from bot.service.outbox_rows import OutboxRows
+from bot.telegram.notification_text import Message
 from storage.outbox import Notification
 from tests.test_outbox import (
     BAD_GATEWAY,
@@ -151,11 +151,13 @@ async def test_a_crash_between_two_parts_repeats_only_the_part_in_flight(
         await say(office, *CALL_READY)
 
         # Part one is recorded; part two reaches Telegram and the process dies before its record.
-        def record_then_crash(*args: Any, record: Any = outbox_parts._record) -> None:
-            record(*args)
+        def record_then_crash(
+            *args: Any, record: Any = OutboxRows.outbox_part_sent, **kwargs: Any
+        ) -> None:
+            record(*args, **kwargs)
             crash_before_the_record(monkeypatch)
 
-        monkeypatch.setattr(outbox_parts, "_record", record_then_crash)
+        monkeypatch.setattr(OutboxRows, "outbox_part_sent", record_then_crash)
         with pytest.raises(KeyboardInterrupt):
             await office.deliver()
         assert api.texts(S1["id"]) == PARTS[:2]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.telegram.limits import MAX_TEXT
 from flows.report import (
     STATE_WORDS,
     DeadlineStatus,
@@ -30,7 +31,7 @@ from flows.report import (
     time_left,
 )
 
-MAX_MESSAGE_LENGTH = 4096
+MAX_MESSAGE_LENGTH = MAX_TEXT
 OMITTED = "Sensitive details omitted — see the PDF or the console export."
 
 _ENV = Environment(

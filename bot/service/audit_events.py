@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from flows.lifecycle import State
 from flows.schema import Flow
 from storage import audit
 
@@ -49,7 +50,7 @@ def audit_step(
             object_id=report_id,
             reason=categories(flow, keys),
         )
-    if after != before and after in ("submitted", "cancelled"):
+    if after != before and after in (State.SUBMITTED, State.CANCELLED):
         audit.record(session, event=f"report.{after}", at=now, actor=actor, object_id=report_id)
     if view:
         audit.record(

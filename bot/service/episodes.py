@@ -242,7 +242,7 @@ class Episodes:
     def extend(self, session: Session, row: ReportRow, report: Report, *, now: datetime) -> Report:
         """Adds an episode's open recovery duties to its report as open items."""
         found = kids.recovery_of(session, episode_id=row.id or 0) if row.id else None
-        if found is None or found.state != "submitted":
+        if found is None or found.state != State.SUBMITTED:
             return report
         items = tuple(
             OpenItem(d.kind, d.label, "Recovery", f"due {stamp(d.due_at.astimezone(now.tzinfo))}")

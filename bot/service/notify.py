@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
+from flows.lifecycle import State
 from flows.report import Report
 from flows.schema import Answer, Flow
 from flows.slots import Answers
@@ -73,9 +74,9 @@ def after_step(
         and not outbox.queued(session, dedupe_key=f"alert:{report_id}")
     ):
         _to_supervisors(session, row, kind="alert", dedupe_key=f"alert:{report_id}", now=now)
-    if row.state == "submitted" and before_state != "submitted":
+    if row.state == State.SUBMITTED and before_state != State.SUBMITTED:
         _to_supervisors(session, row, kind="summary", dedupe_key=f"summary:{report_id}", now=now)
-    elif before_state == "submitted":
+    elif before_state == State.SUBMITTED:
         last = last_change_id(session, report_id=report_id)
         if last > changes_after:
             number = outbox.next_amendment(session, report_id=report_id)
@@ -152,7 +153,7 @@ def plan_reminders(session: Session, *, row: ReportRow, report: Report, now: dat
         for r in reminders.of_report(session, report_id=report_id)
     }
     for deadline in report.deadlines:
-        if deadline.done or row.state == "cancelled":
+        if deadline.done or row.state == State.CANCELLED:
             if any(
                 k[0] == deadline.name and r.status == reminders.PENDING for k, r in planned.items()
             ):

@@ -12,18 +12,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.telegram.limits import MAX_CALLBACK_DATA, MAX_TEXT
 from flows.engine import Prompt, Reply
+from flows.lifecycle import State
 from flows.schema import Kind
 
-CHOOSE, EDIT_SECTION, TOGGLE, CONFIRM = "c", "e", "t", "m"
+
+class TapKind(StrEnum):
+    """What a button does, as its callback data's first letter."""
+
+    CHOOSE = "c"  # one option of a single choice
+    EDIT_SECTION = "e"  # a section of the review screen, to edit its first answer
+    TOGGLE = "t"  # tick or untick one option of a checklist (nothing is stored yet)
+    CONFIRM = "m"  # "Done" on a checklist: the ticked options as a bit mask
+
+
+CHOOSE, EDIT_SECTION, TOGGLE, CONFIRM = TapKind
 TICK = "✓ "
 COMMAND_VALUES = frozenset({"unknown", "skip", "done"})
-MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
 _TAP = re.compile(r"([cetm]):(\d{1,12}):(\d{1,12}):(\d{1,12})")
 
 
@@ -31,7 +42,7 @@ _TAP = re.compile(r"([cetm]):(\d{1,12}):(\d{1,12}):(\d{1,12})")
 class Tap:
     """A parsed button tap: what kind, on which report at which version, and which option."""
 
-    kind: str
+    kind: TapKind
     report_id: int
     version: int
     value: int
@@ -44,10 +55,10 @@ class Tap:
         return [i for i in range(self.value.bit_length()) if self.value >> i & 1]
 
 
-def tap_data(kind: str, report_id: int, version: int, value: int) -> str:
+def tap_data(kind: TapKind, report_id: int, version: int, value: int) -> str:
     """Returns the callback data of one button."""
     data = f"{kind}:{report_id}:{version}:{value}"
-    if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+    if len(data.encode()) > MAX_CALLBACK_DATA:
         raise ValueError("callback data over Telegram's 64-byte limit")
     return data
 
@@ -58,7 +69,7 @@ def parse_tap(data: str | None) -> Tap | None:
     if match is None:
         return None
     kind, *numbers = match.groups()
-    return Tap(kind, *(int(n) for n in numbers))
+    return Tap(TapKind(kind), *(int(n) for n in numbers))
 
 
 def prompt_keyboard(
@@ -66,7 +77,7 @@ def prompt_keyboard(
 ) -> InlineKeyboardMarkup:
     """Builds the buttons of a question: one per choice, ticks for a multi-choice question."""
     rows: list[list[InlineKeyboardButton]] = []
-    if sections and prompt.key == "_submit":
+    if sections and prompt.is_submit:
         edits = [
             InlineKeyboardButton(
                 f"✎ {title}", callback_data=tap_data(EDIT_SECTION, report_id, version, i)
@@ -134,7 +145,7 @@ def reply_text(reply: Reply, *, with_prompt: bool = True, with_notes: bool = Tru
         return "\n".join(out)
     if reply.error:
         out.append(f"✗ {escape(reply.error)}")
-    if reply.state == "submitted" and reply.prompt is None:
+    if reply.state == State.SUBMITTED and reply.prompt is None:
         out.append("Report submitted. Send 'edit' and a number to amend it.")
     if reply.prompt is not None:
         if out:
@@ -149,7 +160,7 @@ def prompt_lines(reply: Reply) -> list[str]:
     if prompt is None:
         return []
     out: list[str] = []
-    if reply.progress is not None and not prompt.key.startswith("_"):
+    if reply.progress is not None and not prompt.is_sentinel:
         left = reply.progress.remaining
         out.append(f"<i>{escape(reply.progress.section)} · {left} required left</i>")
     out.append(f"<b>{escape(prompt.text)}</b>")

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import unescape
 
-from sqlalchemy import Engine
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from storage import outbox
-from storage import repository as repo
-from storage.outbox import Notification
+from bot.service.outbox_rows import Notification
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +31,13 @@ class Parts:
     plain: bool  # Telegram refused the HTML last time: send the rest as plain text
 
 
-async def send_parts(bot: Bot, engine: Engine, row: Notification, parts: Parts) -> int:
-    """Sends the parts the row has not sent yet; returns the id of its first message."""
+async def send_parts(
+    bot: Bot, row: Notification, parts: Parts, *, record: Callable[[int, int, int], None]
+) -> int:
+    """Sends the parts the row has not sent yet; returns the id of its first message.
+
+    ``record(row_id, parts_sent, message_id)`` commits each accepted part before the next.
+    """
     total = len(parts.texts) + (parts.pdf is not None)
     first = row.sent_message_id or 0
     for index in range(row.parts_sent, total):
@@ -56,13 +58,8 @@ async def send_parts(bot: Bot, engine: Engine, row: Notification, parts: Parts) 
                 reply_markup=markup,
             )
         first = first or sent.message_id
-        await asyncio.to_thread(_record, engine, row.id or 0, index + 1, sent.message_id)
+        await asyncio.to_thread(record, row.id or 0, index + 1, sent.message_id)
     return first
-
-
-def _record(engine: Engine, row_id: int, parts_sent: int, message_id: int) -> None:
-    with repo.transaction(engine) as session:
-        outbox.record_part(session, row_id=row_id, parts_sent=parts_sent, message_id=message_id)
 
 
 def plain(text: str) -> str:

@@ -12,7 +12,9 @@ from telegram.error import BadRequest
 
 from bot.render.report_html import render_html, split_html
 from bot.service.intake import IntakeService, Outcome
-from bot.telegram.keyboards import MAX_TEXT, Tap, marked, prompt_keyboard, reply_text, toggle
+from bot.telegram.keyboards import Tap, marked, prompt_keyboard, reply_text, toggle
+from bot.telegram.limits import MAX_TEXT
+from flows.replies import Event
 from flows.report import render_police_text, render_status_text
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ async def show(bot: Bot, chat_id: int, outcome: Outcome, *, service: IntakeServi
     if report is not None:
         for text in filter(None, [reply_text(reply, with_prompt=False), *_views(outcome)]):
             await bot.send_message(chat_id, text)
-        if reply.event == "submitted":
+        if reply.event == Event.SUBMITTED:
             await _send_pdf(bot, chat_id, outcome, service)
     keyboard = None
     if reply.prompt is not None and reply.prompt.choices:

@@ -15,6 +15,8 @@ from bot.service.intake import IntakeService, Outcome
 from bot.service.photos import clean
 from bot.terminal.views import NUMBERED_KINDS, render_reply
 from flows.engine import Prompt, Reply
+from flows.lifecycle import State
+from flows.replies import Event
 from flows.schema import Kind
 
 
@@ -40,17 +42,17 @@ def run_console(
         stdout.write(f"Recovery record #{outcome.report_id} for report #{found}.\n")
     else:
         outcome = service.start(worker, new=new)
-        banner = "Started" if outcome.reply.event == "started" else "Resumed"
+        banner = "Started" if outcome.reply.event == Event.STARTED else "Resumed"
         stdout.write(f"{banner} report #{outcome.report_id}. Send 'help' for commands.\n")
     while True:
         stdout.write(render_reply(outcome.reply, numbered=True) + "\n")
-        if outcome.reply.state == "cancelled":
+        if outcome.reply.state == State.CANCELLED:
             return 0
         stdout.write("> ")
         stdout.flush()
         line = stdin.readline()
         if not line:
-            if outcome.reply.state == "submitted":
+            if outcome.reply.state == State.SUBMITTED:
                 stdout.write(f"\nReport #{outcome.report_id} is submitted and saved.\n")
             else:
                 stdout.write(
@@ -80,7 +82,7 @@ def _as_path(text: str) -> Path:
 
 def _choice_value(prompt: Prompt | None, text: str) -> str:
     """Turns '2' (or '1, 3' for several) into the values of the numbered choices shown."""
-    if prompt is None or (prompt.kind not in NUMBERED_KINDS and not prompt.key.startswith("_")):
+    if prompt is None or (prompt.kind not in NUMBERED_KINDS and not prompt.is_sentinel):
         return text
     parts = [p.strip() for p in text.split(",")]
     if not all(p.isdigit() and 1 <= int(p) <= len(prompt.choices) for p in parts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.engine import Prompt, Reply
+from flows.lifecycle import State
 from flows.report import render_police_text, render_status_text, render_text
 from flows.schema import Kind
 
@@ -23,7 +24,7 @@ def render_reply(reply: Reply, *, numbered: bool) -> str:
             out.append(render_text(reply.report, now=now, numbered=True))
     if reply.error:
         out.append(f"✗ {reply.error}")
-    if reply.state == "submitted" and reply.prompt is None:
+    if reply.state == State.SUBMITTED and reply.prompt is None:
         out.append("Report submitted. Send 'edit' and a number to amend it.")
     if reply.prompt is not None:
         if reply.progress is not None:
@@ -43,7 +44,7 @@ def render_prompt(prompt: Prompt, *, numbered: bool) -> list[str]:
         out.append(f"  {prompt.hint}")
     if prompt.kind is Kind.PHOTO:
         out.append("  Type the path of an image file.")
-    if numbered and (prompt.kind in NUMBERED_KINDS or prompt.key.startswith("_")):
+    if numbered and (prompt.kind in NUMBERED_KINDS or prompt.is_sentinel):
         out.append("  " + "   ".join(f"{i}. {c.label}" for i, c in enumerate(prompt.choices, 1)))
     else:
         words = ", ".join(c.value for c in prompt.choices)
