@@ -13,12 +13,12 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, cast
 
-from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram import BotCommand, CallbackQuery, Document, Message, PhotoSize, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop
 
-from bot.service.photos import clean
+from bot.service.photos import Cleaned, clean
 from bot.telegram import supervisors
 from bot.telegram.chat import (
     Context,
@@ -187,23 +187,13 @@ async def _refuse_tap(
 
 async def on_photo(update: Update, context: Context) -> None:
     """Stores the photo with its bytes; an album gets one reply once its last photo is in."""
-    message, runtime = message_of(update), runtime_of(context)
-    media = message.photo[-1] if message.photo else message.document
-    if media is None:
-        return
-    if (media.file_size or 0) > MAX_DOWNLOAD:
-        await context.bot.send_message(message.chat_id, TOO_BIG)
-        return
-    content = bytes(await (await media.get_file()).download_as_bytearray())
-    photo = await asyncio.to_thread(clean, content)
+    message, service = message_of(update), runtime_of(context).service
+    photo = await _cleaned_photo(context, message)
     if photo is None:
-        await context.bot.send_message(message.chat_id, NOT_AN_IMAGE)
         return
+    media, cleaned = photo
     outcome = await asyncio.to_thread(
-        runtime.service.add_photo,
-        worker_of(update),
-        content=photo.content,
-        mime=photo.mime,
+        partial(service.add_photo, worker_of(update), content=cleaned.content, mime=cleaned.mime),
         file_id=media.file_id,
         file_unique_id=media.file_unique_id,
         update_id=update.update_id,
@@ -213,6 +203,24 @@ async def on_photo(update: Update, context: Context) -> None:
         hold(context, message.chat_id, message.media_group_id, outcome)
         return
     await show(context, message.chat_id, outcome)
+
+
+async def _cleaned_photo(
+    context: Context, message: Message
+) -> tuple[PhotoSize | Document, Cleaned] | None:
+    """Downloads the photo and re-encodes it; says why and returns None when it cannot be."""
+    media = message.photo[-1] if message.photo else message.document
+    if media is None:
+        return None
+    if (media.file_size or 0) > MAX_DOWNLOAD:
+        await context.bot.send_message(message.chat_id, TOO_BIG)
+        return None
+    content = bytes(await (await media.get_file()).download_as_bytearray())
+    photo = await asyncio.to_thread(clean, content)
+    if photo is None:
+        await context.bot.send_message(message.chat_id, NOT_AN_IMAGE)
+        return None
+    return media, photo
 
 
 async def on_forwarded(update: Update, context: Context) -> None:
