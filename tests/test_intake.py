@@ -139,3 +139,35 @@ def test_export_gives_text_and_json(mini: Flow, engine: Engine) -> None:
     assert json.loads(service.export(report_id, fmt="json"))["subject"] == "Ana Ruiz"
     with pytest.raises(ReportNotFound):
         service.export(999, fmt="text")
+
+
+def test_a_lost_reply_is_sent_again_when_telegram_re_delivers_the_update(
+    mini: Flow, engine: Engine
+) -> None:
+    # The worker's "no" is committed, then the process dies before the reply goes out;
+    # Telegram re-delivers the same update to the restarted bot.
+    service_for(mini, engine).start("telegram:7", update_id=1)
+    first = service_for(mini, engine).handle_text("telegram:7", "no", update_id=2)
+    again = service_for(mini, engine).handle_text("telegram:7", "no", update_id=2)
+    assert again.duplicate and again.report_id == first.report_id
+    assert again.reply.prompt is not None and first.reply.prompt is not None
+    assert again.reply.prompt.key == first.reply.prompt.key == "dob"
+    assert answers_of(engine, first.report_id) == {"danger": ("answered", "no")}
+    assert again.version == first.version  # nothing was written
+
+
+def test_a_re_delivered_tap_asks_the_current_question_and_changes_nothing(
+    mini: Flow, engine: Engine
+) -> None:
+    service = service_for(mini, engine)
+    started = service.start("telegram:7", update_id=1)
+    tapped = service.handle_choice(
+        "telegram:7", started.report_id, started.version, [1], update_id=2
+    )
+    again = service.handle_choice(
+        "telegram:7", started.report_id, started.version, [1], update_id=2
+    )
+    assert again.duplicate
+    assert again.reply.prompt is not None and tapped.reply.prompt is not None
+    assert again.reply.prompt.key == tapped.reply.prompt.key
+    assert len(answers_of(engine, started.report_id)) == 1

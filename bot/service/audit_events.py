@@ -74,3 +74,18 @@ def categories(flow: Flow, keys: Sequence[str]) -> str:
         names.append(f"{level.value if level else '?'}:{base}")
     text = ",".join(dict.fromkeys(names))
     return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"
+
+
+def audit_tap_refused(
+    session: Session, *, worker: str, report_id: int, reason: str | None, now: datetime
+) -> None:
+    """Audits a tap on someone else's report (``reason`` None) or on a stale or unknown one."""
+    audit.record(
+        session,
+        event="authz.denied" if reason is None else "input.rejected",
+        at=now,
+        actor=worker,
+        object_id=report_id,
+        outcome="denied" if reason is None else "refused",
+        reason=reason or "foreign_report",
+    )

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.service.core import ServiceCore
 from bot.service.episodes import RUNNING, Notification
-from bot.service.outcome import DUPLICATE, EXPIRED, Outcome, refused
+from bot.service.outcome import EXPIRED, Outcome, refused
 from flows.lifecycle import State
 from flows.replies import ANSWER_EVENTS, Event, Prompt, Reply
 from flows.schema import Choice
@@ -26,7 +26,7 @@ class Conversation(ServiceCore):
         now = self.now()
         with repo.transaction(self.engine) as session:
             if not self._claim(session, worker, update_id, now):
-                return DUPLICATE
+                return self._again(session, worker, now)
             row = None if new else self._open_row(session, worker)
             if row is None:
                 row = self._new_row(session, worker, now)
@@ -51,7 +51,7 @@ class Conversation(ServiceCore):
         sent: list[Notification] = []
         with repo.transaction(self.engine) as session:
             if not self._claim(session, worker, update_id, now):
-                return DUPLICATE
+                return self._again(session, worker, now)
             row = self._open_row(session, worker) or self._submitted_row(session, worker)
             source = "answer"
             if row is None:
@@ -133,7 +133,7 @@ class Conversation(ServiceCore):
         sent: list[Notification] = []
         with repo.transaction(self.engine) as session:
             if not self._claim(session, worker, update_id, now):
-                return DUPLICATE
+                return self._again(session, worker, now)
             link = repo.find_link(session, worker=worker, message_id=message_id)
             row = (
                 None
@@ -165,7 +165,7 @@ class Conversation(ServiceCore):
         now = self.now()
         with repo.transaction(self.engine) as session:
             if not self._claim(session, worker, update_id, now):
-                return DUPLICATE
+                return self._again(session, worker, now)
             row = self._open_row(session, worker)
             if row is None or row.id is None:
                 return self._done(row, Reply("", Event.NO_REPORT, error="No report is open."))
@@ -200,7 +200,7 @@ class Conversation(ServiceCore):
         now = self.now()
         with repo.transaction(self.engine) as session:
             if not self._claim(session, worker, update_id, now):
-                return DUPLICATE
+                return self._again(session, worker, now)
             if report_id is None:
                 episode = repo.latest_open_report(session, worker=worker, open_states=RUNNING)
             else:

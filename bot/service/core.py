@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.service import notify
 from bot.service.access import Access
-from bot.service.audit_events import audit_created, audit_step
+from bot.service.audit_events import audit_created, audit_step, audit_tap_refused
 from bot.service.episodes import Episodes, Notification
 from bot.service.learning import Step, learn
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, refused
@@ -29,8 +29,8 @@ from flows.lifecycle import State
 from flows.replies import Context, Event, Reply
 from flows.report import Report, build_report
 from flows.schema import Answer, Flow, Level, Status
-from storage import audit, crypto
 from storage import clock as storage_clock
+from storage import crypto
 from storage import repository as repo
 from storage.clock import Clock
 from storage.models import Report as ReportRow
@@ -75,6 +75,19 @@ class ServiceCore:
         repo.lock_worker(session, worker=worker)
         return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
 
+    def _again(self, session: Session, worker: str, now: datetime) -> Outcome:
+        """Answers an update applied before: nothing changes, the current question is sent again.
+
+        Telegram re-delivers an update whose reply was lost (a crash between the commit and the
+        reply); staying silent would leave the worker waiting on a question already answered.
+        """
+        row = self._open_row(session, worker) or self._submitted_row(session, worker)
+        if row is None:
+            return DUPLICATE
+        reply = self._restore(session, row).resume(now=now)
+        log.info("report.step_repeated report=%s", row.id)
+        return Outcome(row.id or 0, reply, row.version, duplicate=True)
+
     def _tapped(
         self,
         session: Session,
@@ -87,32 +100,17 @@ class ServiceCore:
         """Returns the tapped report, or the refusal when the tap is a repeat, not the worker's
         own, or no longer current."""
         if not self._claim(session, worker, update_id, now):
-            return DUPLICATE
+            return self._again(session, worker, now)
         row = repo.get_report(session, report_id=report_id, lock=True)
         if row is not None and row.worker != worker:
             # A tap naming someone else's report: refuse and keep a trace (AC-07).
-            audit.record(
-                session,
-                event="authz.denied",
-                at=now,
-                actor=worker,
-                object_id=report_id,
-                outcome="denied",
-                reason="foreign_report",
-            )
+            audit_tap_refused(session, worker=worker, report_id=report_id, reason=None, now=now)
             log.info("report.tap_forbidden report=%s", report_id)
             return refused(report_id, Event.EXPIRED, NOT_ALLOWED, version=version)
         if row is None or row.version != version:
             log.info("report.tap_refused report=%s version=%s", report_id, version)
-            audit.record(
-                session,
-                event="input.rejected",
-                at=now,
-                actor=worker,
-                object_id=report_id,
-                outcome="refused",
-                reason="unknown_report" if row is None else "stale_version",
-            )
+            reason = "unknown_report" if row is None else "stale_version"
+            audit_tap_refused(session, worker=worker, report_id=report_id, reason=reason, now=now)
             return refused(report_id, Event.EXPIRED, EXPIRED, version=version)
         return row
 

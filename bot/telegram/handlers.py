@@ -162,9 +162,10 @@ async def on_tap(update: Update, context: Context) -> None:
     outcome = await asyncio.to_thread(step, update_id=update_id)
     expired = outcome.reply.event == Event.EXPIRED
     await answer_query(query, outcome.reply.error if expired else None)
-    if outcome.duplicate or expired:
+    if expired:
         return
-    await mark_chosen(query, outcome.chosen)
+    if not outcome.duplicate:
+        await mark_chosen(query, outcome.chosen)
     if isinstance(query.message, Message):
         await show(context, query.message.chat_id, outcome)
 

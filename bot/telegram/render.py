@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from dataclasses import replace
 from html import escape
 
 from telegram import Bot, CallbackQuery, Message
@@ -22,9 +23,9 @@ log = logging.getLogger(__name__)
 
 async def show(bot: Bot, chat_id: int, outcome: Outcome, *, service: IntakeService) -> None:
     """Sends what a committed step produced: views, the summary, then the next question."""
-    if outcome.duplicate:
-        return
     reply = outcome.reply
+    if outcome.duplicate:  # applied before: the reply may have been lost, so ask again
+        reply = replace(reply, notices=(), alerts=(), report=None)
     report = reply.report
     if report is not None:
         for text in filter(None, [reply_text(reply, with_prompt=False), *_views(outcome)]):
