@@ -15,6 +15,7 @@ from flows.answers import format_value
 from flows.conditions import Answered, JsonValue, When
 from flows.missing_from_care import LOCATED_BY, SCREENING_RESULTS
 from flows.schema import Answer, Choice, Deadline, Field, Flow, Kind, Section, Status
+from flows.words import plural
 
 TOLD = (
     Choice("law_enforcement", "Law enforcement (clear NCIC)"),
@@ -203,7 +204,7 @@ def _found_text(episode: Mapping[str, Answer], found: str) -> str:
     if isinstance(seen, str):
         hours = max(int((at - datetime.fromisoformat(seen)).total_seconds() // 3600), 0)
         days, rest = divmod(hours, 24)
-        text += f", gone {days} days {rest} h" if days else f", gone {rest} h"
+        text += f", gone {plural(days, 'day')} {rest} h" if days else f", gone {rest} h"
     return text
 
 

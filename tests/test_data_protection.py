@@ -313,7 +313,7 @@ def test_keys_rotate_and_purge_run_from_the_command_line(
     assert main(["purge", "--older-than", "1"], clock=lambda: NOW) == 0
     assert "Purged 0 closed reports" in capsys.readouterr().out
     assert main(["purge", "--older-than", "1"], clock=lambda: NOW + timedelta(days=2)) == 0
-    assert "Purged 1 closed reports" in capsys.readouterr().out
+    assert "Purged 1 closed report older than 1 day: #1." in capsys.readouterr().out
 
 
 def test_the_bot_refuses_to_start_without_a_usable_key(

@@ -15,6 +15,7 @@ from flows.lifecycle import State
 from flows.report import Report, render_text, report_to_dict
 from flows.schema import Kind
 from flows.slots import Answers, walk
+from flows.words import plural
 from storage import audit
 from storage import children as kids
 from storage import repository as repo
@@ -55,7 +56,7 @@ class Records(ServiceCore):
                     continue
                 owed = self._report(session, row, now).long_term_items
                 if owed:
-                    label = f"Long-term checklist: {len(owed)} items open"
+                    label = f"Long-term checklist: {plural(len(owed), 'item')} open"
                     items.append(DueItem(since, "long_term", row.id or 0, label))
         return items
 

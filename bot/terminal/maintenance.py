@@ -9,6 +9,7 @@ import argparse
 from typing import TextIO
 
 from bot.service.admin import Administration
+from flows.words import plural
 
 COMMANDS = ("keys", "audit", "purge")
 
@@ -51,7 +52,8 @@ def run(
             return 2
         done = service.purge(older_than_days=days)
         ids = ", ".join(f"#{i}" for i in done.report_ids) or "none"
-        out.write(f"Purged {len(done.report_ids)} closed reports older than {days} days: {ids}.\n")
+        purged, age = plural(len(done.report_ids), "closed report"), plural(days, "day")
+        out.write(f"Purged {purged} older than {age}: {ids}.\n")
         if done.wal_truncated is False:
             out.write("The SQLite log is in use; run purge again when the bot is idle.\n")
         return 0
