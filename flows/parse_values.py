@@ -82,20 +82,42 @@ def _options(choices: tuple[Choice, ...] | list[Choice]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _key(text))
+
+
+def _named(choice: Choice, key: str) -> bool:
+    """Tells whether ``key`` is the choice's value, label, synonym or (2+ letters) code."""
+    names = (
+        choice.value,
+        choice.label,
+        *choice.synonyms,
+        *([choice.code] * (len(choice.code) > 1)),
+    )
+    return key in (_key(name) for name in names)
+
+
 def _resolve(field: Field, raw: str, *, part: bool = False) -> Choice:
     key, choices = _key(raw), field.choices
-    exact = [c for c in choices if key in (_key(c.value), _key(c.label), _key(c.code))]
+    exact = [c for c in choices if _named(c, key)]
     if not exact and key.isdigit() and 1 <= int(key) <= len(choices):
         return choices[int(key) - 1]  # the console numbers the options
-    if not exact and len(key) >= 2:
-        exact = [c for c in choices if _key(c.label).startswith(key)]
+    words = _words(key)
+    # Leading whole words of a label ("taken by a parent") are that label; a letter, a yes or a
+    # no never is: "n" once picked "Taken by a parent" and "no" picked "Not clear yet".
+    if not exact and len(key) >= 3 and key not in _YES | _NO:
+        exact = [c for c in choices if _words(c.label)[: len(words)] == words]
     if len(exact) == 1:
         return exact[0]
     if exact:
         raise fail(f"That could mean {_options(exact)}; please type more of it.", field)
     # What was typed is described, not echoed back (PR-11: it may be a sensitive detail).
     which = "One of those is not one of the options. " if part else ""
-    raise fail(f"{which}Please choose one of: {_options(choices)}.", field)
+    raise fail(
+        f"{which}Please choose one of: {_options(choices)} (tap it or send its number). "
+        "If you don't know yet, send 'unknown'.",
+        field,
+    )
 
 
 def parse_choice(field: Field, text: str, now: datetime) -> JsonValue:
@@ -128,6 +150,9 @@ def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
             i = j + 1
     if not chosen:
         raise fail(f"Please choose from: {_options(field.choices)}.", field)
+    alone = [c for c in field.choices if c.exclusive and c.value in chosen]
+    if alone and len(chosen) > 1:
+        raise fail(f"'{alone[0].label}' goes alone; send it by itself, or only the others.", field)
     ordered: list[JsonValue] = [c.value for c in field.choices if c.value in chosen]
     return ordered
 
