@@ -316,7 +316,7 @@ def test_render_text_reads_police_then_flags_sections_open_items_and_deadlines()
     ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
-    assert "  Name ............. Ana Maria Ruiz [NAM]\n" in text
+    assert "  Name ............. Ana Maria Ruiz [NAM RUIZ, ANA MARIA]\n" in text
     assert "[DOB 20110307]\n" in text
     assert "  Age .............. 15\n" in text
     assert "  Hair ............. Brown [HAI BRO]\n" in text
@@ -372,7 +372,7 @@ def test_report_to_dict_is_ready_for_json() -> None:
         "key": "child_name",
         "label": "Name",
         "value": "Ana Maria Ruiz",
-        "code": "",
+        "code": "RUIZ, ANA MARIA",
         "sensitive": False,
         "ncic": "NAM",
     }
@@ -390,7 +390,7 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
     from flows.missing_from_care import FLOW as REAL
 
     typed = {
-        "immediate_danger": "yes",
+        "triage": "1",
         "child_name": "Ruiz, Ana Maria",
         "date_of_birth": "03/07/2011",
         "sex": "female",
@@ -411,7 +411,7 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
     text = render_text(report, now=NOW)
 
     assert [(x.key, x.ncic, x.code) for x in report.police] == [
-        ("child_name", "NAM", ""),
+        ("child_name", "NAM", "RUIZ, ANA MARIA"),
         ("date_of_birth", "DOB", "20110307"),
         ("age", "", ""),
         ("sex", "SEX", "F"),
@@ -420,8 +420,13 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
         ("weight", "WGT", "095"),
         ("eyes", "EYE", "BLU"),
         ("hair", "HAI", "BRO"),
-        ("last_seen_at", "DLC", ""),
+        ("clothing", "", ""),
+        ("last_seen_at", "DLC", "20261127"),
         ("last_seen_place", "", ""),
+        ("missing_type", "MPC", ""),
+        ("cautions", "CMC", ""),
+        ("child_phones", "", ""),
+        ("photo", "", ""),
     ]
     assert line(report.police, "age").value == "15"
     assert report.category is not None and report.category.code == "EME"
