@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from benchmarks.cases import Case, all_cases
 from benchmarks.scripted_worker import PHOTO, TAP, Move, Worker
-from bot.intake import IntakeService, Outcome
+from bot.service.intake import IntakeService, Outcome
 from flows.missing_from_care import FLOW
 from flows.report import NOT_GIVEN, SKIPPED, UNKNOWN, Report
 from flows.schema import Flow, Kind

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.request import BaseRequest, RequestData
 
-from bot.delivery import Delivery
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
+from bot.telegram.delivery import Delivery
 from flows.missing_from_care import FLOW
 from storage import outbox, staff
 from storage import repository as repo

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
 from flows.missing_from_care import FLOW
 from storage import crypto, rotation
 from storage import repository as repo

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
 from flows.engine import Interview
 from flows.missing_from_care import FLOW
 from storage import repository as repo

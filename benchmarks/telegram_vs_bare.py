@@ -125,7 +125,7 @@ ERRORS: Counter[str] = Counter()  # handler errors of every run, by exception ty
 
 def _errors(app: App) -> list[int]:
     # Counted, by type, and shown under the table; the bot's own error log would flood it.
-    logging.getLogger("bot.telegram_app").setLevel(logging.CRITICAL)
+    logging.getLogger("bot.telegram.app").setLevel(logging.CRITICAL)
     errors = [0]
 
     async def count(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,9 +140,9 @@ def _errors(app: App) -> list[int]:
 def _full_app(
     url: str, synchronous: str, *, staff: range, keep_screens: bool = True
 ) -> tuple[App, CannedRequest]:
-    from bot.__main__ import build_service
     from bot.config import Settings
-    from bot.telegram_app import build_application
+    from bot.service.compose import build_service
+    from bot.telegram.app import build_application
     from storage.crypto import Keyring
 
     settings = Settings(
@@ -323,7 +323,7 @@ def _bare_keyboard() -> Any:
 def _bare_app(journal: Journal | None = None) -> tuple[App, CannedRequest]:
     from telegram.constants import ParseMode
 
-    from bot.telegram_app import PerChatProcessor
+    from bot.telegram.app import PerChatProcessor
 
     request = CannedRequest()
     app = (
@@ -433,7 +433,7 @@ async def child_memory(url: str, reports: int) -> dict[str, float]:
 
 async def child_startup(url: str, started: float) -> dict[str, float]:
     """Builds the service and the application and polls once; returns when each was ready."""
-    from bot.telegram_app import UPDATES
+    from bot.telegram.app import UPDATES
 
     imported = time.time()
     app, _request = _full_app(url, "FULL", staff=range(1, 2))

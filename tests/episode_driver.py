@@ -17,7 +17,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from zoneinfo import ZoneInfo
 
-from bot.intake import IntakeService, Outcome
+from bot.service.intake import IntakeService, Outcome
 from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Kind

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.intake import IntakeService, Outcome
+from bot.service.intake import IntakeService, Outcome
 from storage import repository as repo
 from storage.crypto import Keyring
 from tests.conftest import MINI_FLOW, NOW, ZONE

@@ -22,9 +22,9 @@ from typing import Any
 from telegram import Bot
 from telegram.request import RequestData
 
-from bot import delivery as delivery_module
-from bot.delivery import ACK_PREFIX, Delivery
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
+from bot.telegram import delivery as delivery_module
+from bot.telegram.delivery import ACK_PREFIX, Delivery
 from storage import repository as repo
 from tests.conftest import MINI_FLOW, NOW, ZONE
 from tests.load_worker import KEYRING

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import Session, select
 
-from bot import admin_cli
-from bot.__main__ import _parser
-from bot.access import REFUSAL, Access
 from bot.config import Settings
-from bot.intake import IntakeService
-from bot.telegram_app import build_application
+from bot.service.access import REFUSAL, Access
+from bot.service.intake import IntakeService
+from bot.telegram.app import build_application
+from bot.terminal import admin_cli
+from bot.terminal.cli import _parser
 from storage import repository as repo
 from storage import staff
 from storage.audit import AuditEvent

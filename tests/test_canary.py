@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot import log_safety
-from bot.console import run_console
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
+from bot.terminal.console import run_console
 from flows.missing_from_care import FLOW
 from storage import crypto
 from storage import repository as repo

@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from bot.intake import IntakeService
-from bot.report_html import render_html
-from bot.report_pdf import render_pdf
+from bot.render.report_html import render_html
+from bot.render.report_pdf import render_pdf
+from bot.service.intake import IntakeService
 from flows.conditions import Answered, JsonValue, When
 from flows.deadline_profiles import FEDERAL, PROFILES, DeadlineProfile
 from flows.duties import DONE, NOT_APPLICABLE, OPEN, DeadlineStatus

@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy import text as sql
 from sqlmodel import Session, select
 
-from bot.__main__ import main
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
+from bot.terminal.cli import main
 from flows.engine import OPEN_STATES
 from flows.schema import Flow
 from storage import audit, crypto, retention, rotation

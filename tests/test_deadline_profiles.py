@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from pydantic import ValidationError
 
-from bot.__main__ import main
 from bot.config import Settings
+from bot.terminal.cli import main
 from flows.deadline_profiles import (
     FEDERAL,
     PROFILES,

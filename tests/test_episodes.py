@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.episodes import Episodes
-from bot.intake import IntakeService
-from bot.report_pdf import render_pdf
+from bot.render.report_pdf import render_pdf
+from bot.service.episodes import Episodes
+from bot.service.intake import IntakeService
 from flows.conditions import Answered
 from flows.engine import Interview
 from flows.missing_from_care import FLOW

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import build_service, main
 from bot.config import Settings
-from bot.keys import demo_keyring
+from bot.service.compose import build_service
+from bot.service.keys import demo_keyring
+from bot.terminal.cli import main
 
 
 def test_the_found_command_runs_the_recovery_questions(

@@ -20,8 +20,8 @@ from sqlalchemy import text as sql
 from telegram import Bot
 from telegram.ext._utils.webhookhandler import WebhookAppClass
 
-from bot import webhook_guard
 from bot.config import Settings
+from bot.telegram import webhook_guard
 from tests import test_telegram_app as tg
 from tests.conftest import MINI_FLOW
 

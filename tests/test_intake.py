@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
-from bot.intake import IntakeService, ReportNotFound
+from bot.service.intake import IntakeService, ReportNotFound
 from flows.schema import Flow
 from storage import repository as repo
 from tests.conftest import MATCH_KEY, NOW, ZONE

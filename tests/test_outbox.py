@@ -18,9 +18,9 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 
 from bot.config import Settings
-from bot.delivery import Delivery
-from bot.intake import IntakeService
-from bot.telegram_app import build_application
+from bot.service.intake import IntakeService
+from bot.telegram.app import build_application
+from bot.telegram.delivery import Delivery
 from flows.schema import Deadline, Flow
 from storage import reminders, staff
 from storage import repository as repo

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.intake import IntakeService
+from bot.service.intake import IntakeService
 from storage import outbox, staff
 from storage import repository as repo
 from storage.outbox import Notification

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.report_html import MAX_MESSAGE_LENGTH, OMITTED, render_html, split_html
-from bot.report_pdf import render_pdf
+from bot.render.report_html import MAX_MESSAGE_LENGTH, OMITTED, render_html, split_html
+from bot.render.report_pdf import render_pdf
 from flows.answers import parse_answer
 from flows.conditions import JsonValue
 from flows.missing_from_care import FLOW as REAL

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.access import REFUSAL
+from bot.service.access import REFUSAL
 from tests.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.slow

@@ -18,9 +18,9 @@ from telegram import Update
 from telegram.request import RequestData
 
 from bot.config import Settings
-from bot.intake import IntakeService
-from bot.keyboards import parse_tap, prompt_keyboard, toggle
-from bot.telegram_app import COMMANDS, PerChatProcessor, build_application
+from bot.service.intake import IntakeService
+from bot.telegram.app import COMMANDS, PerChatProcessor, build_application
+from bot.telegram.keyboards import parse_tap, prompt_keyboard, toggle
 from flows.engine import Prompt
 from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Flow, Kind, Section
@@ -457,7 +457,7 @@ async def test_a_failing_step_tells_the_worker_their_answers_are_saved(
         raise RuntimeError(f"failed on {text}")
 
     monkeypatch.setattr(chat.service, "handle_text", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.telegram_app"):
+    with caplog.at_level(logging.ERROR, logger="bot.telegram.app"):
         await chat.send("Ana Ruiz")
     assert "up to the last ✓ are saved" in chat.last_text()
     assert "RuntimeError" in caplog.text and "Ana Ruiz" not in caplog.text

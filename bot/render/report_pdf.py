@@ -19,8 +19,8 @@ from fpdf.enums import TableBordersLayout, TableCellFillMode
 from fpdf.fonts import TTFFont
 from PIL import Image, ImageOps
 
-from bot import report_html as view
-from bot.report_html import Row
+from bot.render import report_html as view
+from bot.render.report_html import Row
 from flows.report import Report, flag_reasons
 
 FONTS = Path(__file__).parent / "fonts"

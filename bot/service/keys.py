@@ -15,6 +15,8 @@ from typing import TextIO
 from bot.config import Settings
 from storage.crypto import KEY_BYTES, KeyConfigError, Keyring
 
+__all__ = ["MISSING", "KeyConfigError", "demo_keyring", "production_keyring"]
+
 DEMO_KEY_NAME = ".demo-key"
 MISSING = (
     "ENCRYPTION_KEYS is not set. Generate a key with\n"

@@ -10,9 +10,9 @@ from html import escape
 from telegram import Bot, CallbackQuery, Message
 from telegram.error import BadRequest
 
-from bot.intake import IntakeService, Outcome
-from bot.keyboards import MAX_TEXT, Tap, marked, prompt_keyboard, reply_text, toggle
-from bot.report_html import render_html, split_html
+from bot.render.report_html import render_html, split_html
+from bot.service.intake import IntakeService, Outcome
+from bot.telegram.keyboards import MAX_TEXT, Tap, marked, prompt_keyboard, reply_text, toggle
 from flows.report import render_police_text, render_status_text
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def _views(outcome: Outcome) -> list[str]:
 
 async def _send_pdf(bot: Bot, chat_id: int, outcome: Outcome, service: IntakeService) -> None:
     """Sends the submitted report as a PDF with the child's photos."""
-    from bot.report_pdf import render_pdf
+    from bot.render.report_pdf import render_pdf
 
     report = outcome.reply.report
     if report is None:

@@ -6,14 +6,9 @@ Each prints counts and ids only and exits non-zero when something needs a person
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 from typing import TextIO
 
-from sqlalchemy import Engine
-
-from storage import audit, retention, rotation
-from storage.clock import Clock
-from storage.repository import transaction
+from bot.service.admin import Administration
 
 COMMANDS = ("keys", "audit", "purge")
 
@@ -32,25 +27,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(
-    args: argparse.Namespace,
-    *,
-    engine: Engine,
-    retention_days: int,
-    out: TextIO,
-    clock: Clock,
+    args: argparse.Namespace, service: Administration, *, retention_days: int, out: TextIO
 ) -> int:
     """Runs one maintenance command and returns the exit status."""
     if args.command == "keys" and args.action == "rotate":
-        result = rotation.rotate(engine, clock=clock, batch_size=args.batch)
-        left = rotation.pending(engine)
+        result = service.rotate_keys(batch_size=args.batch)
         out.write(
             f"Re-encrypted {result.rotated} rows in {result.batches} batches; "
-            f"{result.failed} did not decrypt; {left} not under the newest key.\n"
+            f"{result.failed} did not decrypt; {result.left} not under the newest key.\n"
         )
-        return 0 if result.failed == 0 and left == 0 else 1
+        return 0 if result.failed == 0 and result.left == 0 else 1
     if args.command == "audit" and args.action == "verify":
-        with transaction(engine) as session:
-            check = audit.verify(session)
+        check = service.verify_audit()
         if check.ok:
             out.write(f"Audit trail intact: {check.rows} rows.\n")
             return 0
@@ -61,7 +49,7 @@ def run(
         if days < 1:
             out.write("--older-than must be at least 1 day.\n")
             return 2
-        done = retention.purge(engine, older_than=timedelta(days=days), now=clock())
+        done = service.purge(older_than_days=days)
         ids = ", ".join(f"#{i}" for i in done.report_ids) or "none"
         out.write(f"Purged {len(done.report_ids)} closed reports older than {days} days: {ids}.\n")
         if done.wal_truncated is False:

@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.access import Access
+from bot.service.access import Access
 from storage.staff import Role
 
 USAGE = (

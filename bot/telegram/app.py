@@ -40,12 +40,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import supervisors, telegram_render, webhook_guard
 from bot.config import Settings
-from bot.intake import IntakeService, Outcome
-from bot.keyboards import CONFIRM, TOGGLE, parse_tap
-from bot.telegram_render import answer_query, mark_chosen, retick
-from bot.views import image_mime
+from bot.service.compose import build_service
+from bot.service.intake import IntakeService, Outcome
+from bot.telegram import render as telegram_render
+from bot.telegram import supervisors, webhook_guard
+from bot.telegram.keyboards import CONFIRM, TOGGLE, parse_tap
+from bot.telegram.render import answer_query, mark_chosen, retick
+from bot.terminal.views import image_mime
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +132,6 @@ def build_application(
     # warns on every 429 (PTBDeprecationWarning), and the rate limiter reads timedeltas already.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     if service is None:
-        from bot.__main__ import build_service  # a cycle otherwise
-
         service = build_service(settings)
     builder = (
         Application.builder()

@@ -1,9 +1,9 @@
 """The service's audit events: which step of a report did what, naming categories, never values.
 
-Part of the service (called inside each step's transaction by ``bot.intake``): a report created,
-answers edited or amended, submitted, cancelled, viewed (review, police read-out, status) and
-exported. Rows name field keys and their classification, which say what kind of data was touched
-but not what it is.
+Part of the service (called inside each step's transaction by ``bot.service.intake``): a report
+created, answers edited or amended, submitted, cancelled, viewed (review, police read-out,
+status) and exported. Rows name field keys and their classification, which say what kind of data
+was touched but not what it is.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.intake import IntakeService, Outcome
-from bot.views import NUMBERED_KINDS, image_mime, render_reply
+from bot.service.intake import IntakeService, Outcome
+from bot.terminal.views import NUMBERED_KINDS, image_mime, render_reply
 from flows.engine import Prompt, Reply
 from flows.schema import Kind
 

@@ -25,12 +25,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import admin_cli, notify
-from bot.access import NOT_ALLOWED, REFUSAL, Access
 from bot.config import Settings
-from bot.delivery import Delivery
-from bot.intake import IntakeService
-from storage import repository as repo
+from bot.service.access import NOT_ALLOWED, REFUSAL, Access
+from bot.service.intake import IntakeService
+from bot.telegram.delivery import Delivery
+from bot.terminal import admin_cli
 from storage.staff import Role
 
 log = logging.getLogger(__name__)
@@ -119,7 +118,8 @@ async def on_ack(update: Update, context: Context) -> None:
         return
     report_id, notification_id = int(match.group(1)), int(match.group(2))
     delivery = delivery_of(context)
-    result = await asyncio.to_thread(_acknowledge, delivery, user.id, report_id, notification_id)
+    service = delivery.service
+    result = await asyncio.to_thread(service.acknowledge, user.id, report_id, notification_id)
     if result == "denied":
         await asyncio.to_thread(
             access_of(context).forbid, user.id, object_id=report_id, reason="acknowledge"
@@ -130,23 +130,11 @@ async def on_ack(update: Update, context: Context) -> None:
     if result == "acknowledged" and isinstance(query.message, Message):
         with suppress(TelegramError):
             await query.edit_message_reply_markup(reply_markup=None)
-        when = f"{delivery.service.now():%H:%M}"
+        when = f"{service.now():%H:%M}"
         await context.bot.send_message(
             query.message.chat_id, f"✅ You acknowledged report #{report_id} ({when})."
         )
     log.info("report.ack report=%s result=%s", report_id, result)
-
-
-def _acknowledge(delivery: Delivery, supervisor: int, report_id: int, notification_id: int) -> str:
-    service = delivery.service
-    with repo.transaction(service.engine) as session:
-        return notify.acknowledge(
-            session,
-            supervisor=supervisor,
-            report_id=report_id,
-            notification_id=notification_id,
-            now=service.now(),
-        )
 
 
 def install(
@@ -161,7 +149,7 @@ def install(
 
     Call before the intake handlers are added: the first matching handler of a group wins.
     """
-    access = Access(service.engine, service.clock)
+    access = service.access
     # The sender has its own bot without the rate limiter: PTB's limiter would sleep through a
     # 429 itself, while the outbox records ``retry_after`` and lets other rows go meanwhile.
     bot: ExtBot[None] = ExtBot(

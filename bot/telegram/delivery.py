@@ -30,9 +30,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import notify
-from bot.intake import IntakeService, ReportNotFound
-from bot.report_html import render_html, split_html
+from bot.render.report_html import render_html, split_html
+from bot.service import escalation, notify
+from bot.service.intake import IntakeService, ReportNotFound
 from flows.answers import format_value
 from flows.report import DeadlineStatus, Report, stamp, time_left
 from flows.schema import Field, FlowDefinitionError
@@ -120,13 +120,13 @@ class Delivery:
     def _plan(self) -> None:
         now = self.service.now()
         with repo.transaction(self.service.engine) as session:
-            notify.escalations(session, now=now, wait=self.ack_wait)
+            escalation.escalations(session, now=now, wait=self.ack_wait)
         if self._long_term_scanned is None or now - self._long_term_scanned >= LONG_TERM_SCAN:
             # Days, not seconds, matter here: scan the open episodes every few minutes only.
             self._long_term_scanned = now
             for item in self.service.long_term_due():
                 with repo.transaction(self.service.engine) as session:
-                    notify.long_term(session, report_id=item.report_id, now=now)
+                    escalation.long_term(session, report_id=item.report_id, now=now)
         with repo.transaction(self.service.engine) as session:
             due = [(r.id or 0, r.report_id) for r in reminders.due(session, now=now)]
         for reminder_id, report_id in due:
@@ -225,7 +225,7 @@ class Delivery:
             row.status, row.sent_at, row.sent_message_id = outbox.SENT, now, message_id
             row.in_flight = False
             session.add(row)
-            notify.reached(session, row, worker=report.worker, now=now)
+            escalation.reached(session, row, worker=report.worker, now=now)
         log.info("outbox.sent row=%s kind=%s report=%s", row_id, row.kind, row.report_id)
 
     def _failed(self, row_id: int, error: str) -> None:
@@ -250,8 +250,8 @@ class Delivery:
                 # Someone who blocked the bot is replaced by the next rank (F9); a message
                 # Telegram refuses as such would fail for them too.
                 blocked = error == "Forbidden"
-                if not (blocked and notify.fallback(session, row, now=now)):
-                    notify.unreachable(session, row, worker=report.worker, now=now)
+                if not (blocked and escalation.fallback(session, row, now=now)):
+                    escalation.unreachable(session, row, worker=report.worker, now=now)
         log.warning("outbox.failed row=%s kind=%s error=%s", row_id, row.kind, error)
 
     # -- rendering -----------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class Delivery:
             )
             return Message(_with_head(head, render_html(report, now=now, minimal=True)), ack=True)
         if row.kind == "summary":
-            from bot.report_pdf import render_pdf
+            from bot.render.report_pdf import render_pdf
 
             found = report.flow_id == self.service.episodes.recovery.id
             head = (
@@ -311,7 +311,7 @@ class Delivery:
         flow = self.service.flow
         # A transaction: a value that fails to decrypt is audited.
         with repo.transaction(self.service.engine) as session:
-            changes = notify.latest_changes(
+            changes = escalation.latest_changes(
                 session,
                 first=row.change_from or 0,
                 last=row.change_to or 0,

@@ -1,8 +1,8 @@
 """Episodes of one child: recognising a known child, carrying facts over, recovery and long-term.
 
-The service (``bot/intake.py``) calls this inside each step's transaction; like the service it is
-the seam between ``flows`` (pure) and ``storage``. Identifying answers reach the database only
-as keyed digests (``storage.children``).
+The service (``bot/service/intake.py``) calls this inside each step's transaction; like the
+service it is the seam between ``flows`` (pure) and ``storage``. Identifying answers reach the
+database only as keyed digests (``storage.children``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from sqlmodel import Session
 
 from flows.conditions import JsonValue
 from flows.engine import OPEN_STATES, Interview
+from flows.lifecycle import State
 from flows.prefill import carried_answers
 from flows.recovery import RECOVERY, previous_episode
 from flows.report import OpenItem, Report, build_report, stamp
-from flows.schema import Answer, Flow, Kind, Status
+from flows.schema import Answer, Flow, Status
 from storage import audit
 from storage import children as kids
 from storage import repository as repo
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 CACHED = 256
 EPISODES = "episodes"  # the per-transaction memo of each child's episodes, in session.info
 # An episode is open for long-term purposes until it is recovered or cancelled.
-RUNNING = frozenset({*OPEN_STATES, "submitted"}) - {"new"}
+RUNNING = frozenset({*OPEN_STATES, State.SUBMITTED}) - {State.NEW}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,35 +116,6 @@ class Episodes:
         audit.record(session, event="child.linked", at=now, object_id=row.id, outcome=outcome)
         log.info("child.linked report=%s child=%s outcome=%s", row.id, child_id, outcome)
         return known is not None and self.previous(session, row) is not None
-
-    def copy_photos(
-        self, session: Session, row: ReportRow, interview: Interview, *, now: datetime
-    ) -> None:
-        """Gives kept photos to the new report as its own copies, so it stands alone."""
-        for index, change in enumerate(interview.changes):
-            if change.source != "prefill" or not isinstance(change.new.value, list):
-                continue
-            if not self.flow.has_field(change.key):
-                continue
-            if self.flow.field(change.key).kind is not Kind.PHOTO:
-                continue
-            wanted = [v for v in change.new.value if isinstance(v, int)]
-            copies: list[JsonValue] = [
-                repo.add_photo(
-                    session,
-                    report_id=row.id or 0,
-                    field_key=change.key,
-                    content=photo.content,
-                    mime=photo.mime,
-                    now=now,
-                    file_id=photo.file_id,
-                    file_unique_id=photo.file_unique_id,
-                ).id
-                for photo in repo.load_photos(session, photo_ids=wanted)
-            ]
-            copied = Answer(Status.ANSWERED, copies)
-            interview.changes[index] = replace(change, new=copied)
-            interview.answers[change.key] = copied
 
     def _episodes(self, session: Session, child_id: int) -> list[ReportRow]:
         """Returns the child's episodes, read once per transaction (a step asks several times)."""

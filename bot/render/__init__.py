@@ -1,0 +1,1 @@
+"""Report renderers shared by both adapters: Telegram HTML and the PDF."""

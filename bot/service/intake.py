@@ -1,0 +1,26 @@
+"""The one service both adapters call: load the report, step the engine, commit, then reply.
+
+``bot.service`` is the only package that knows both ``flows`` and ``storage``. The service is
+one object made of its three sides: the worker's conversation, the read side (reports, photos,
+exports, what is due) and the agency's administration (acknowledgements, keys, audit, purge).
+"""
+
+from __future__ import annotations
+
+from bot.service.admin import Administration
+from bot.service.conversation import Conversation
+from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, ReportNotFound
+from bot.service.records import Records
+
+__all__ = [
+    "DUPLICATE",
+    "EXPIRED",
+    "NOT_ALLOWED",
+    "IntakeService",
+    "Outcome",
+    "ReportNotFound",
+]
+
+
+class IntakeService(Conversation, Records, Administration):
+    """Runs the intake conversation for any number of workers over one database."""

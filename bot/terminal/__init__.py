@@ -1,0 +1,1 @@
+"""The terminal adapter: the console conversation and the command line."""
