@@ -124,6 +124,18 @@ def parse_choice(field: Field, text: str, now: datetime) -> JsonValue:
     return _resolve(field, text).value
 
 
+def _labels_with_commas(field: Field, text: str) -> tuple[set[str], str]:
+    """Takes out the labels that hold a comma, which splitting on commas would break apart."""
+    chosen: set[str] = set()
+    rest = clean(text).casefold()
+    for choice in field.choices:
+        label = _key(choice.label)
+        if re.search(r"[,;]", label) and label in rest:
+            chosen.add(choice.value)
+            rest = rest.replace(label, ",")
+    return chosen, rest
+
+
 def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
     s = clean(text)
     if _key(s) in ("none", "nothing", "n/a", "none of these"):
@@ -131,7 +143,7 @@ def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
             c.value for c in field.choices if _key(s) in (_key(c.value), _key(c.label))
         ]
         return named[:1]
-    chosen: set[str] = set()
+    chosen, s = _labels_with_commas(field, s)
     for part in filter(None, (p.strip() for p in re.split(r"[,;\n]+", s))):
         if part.replace(" ", "").isdigit():  # '1 3' typed at the numbered console list
             chosen.update(_resolve(field, n, part=True).value for n in part.split())

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from flows.answers import InvalidAnswer, example, format_value, ncic_value, parse_answer
 from flows.conditions import JsonValue
+from flows.missing_from_care import FLOW
 from flows.schema import Choice, Field, Kind
 
 NY = ZoneInfo("America/New_York")
@@ -689,3 +690,9 @@ def test_any_text_is_either_a_json_value_or_an_invalid_answer(kind: Kind, text: 
     assert json.loads(json.dumps(value)) == value
     assert isinstance(format_value(f, value), str)
     assert isinstance(ncic_value(f, value), str)
+
+
+def test_a_checklist_label_with_a_comma_is_taken_whole_when_typed() -> None:
+    triage = FLOW.field("triage")
+    typed = "In immediate danger, or seen being taken, Going missing is out of character"
+    assert parse_answer(triage, typed, now=NOW) == ["immediate_danger", "out_of_character"]

@@ -201,8 +201,9 @@ def test_a_known_child_is_offered_the_last_episode_right_after_name_and_birth_da
     story: Story,
 ) -> None:
     asked = story.second.asked
-    assert asked[asked.index("child_name") + 1] == "_prefill.child"
+    assert asked[asked.index("child_name") + 1] == "_prefill.call"
     assert [k for k in asked if k.startswith("_prefill.")] == [
+        "_prefill.call",
         "_prefill.child",
         "_prefill.risks",
         "_prefill.reporter",

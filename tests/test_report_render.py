@@ -73,7 +73,7 @@ def _fake(field: Field, key: str) -> JsonValue:
 def rich_answers() -> dict[str, Answer]:
     """Answers the real flow the way a long, worrying report goes: most risks are 'yes'."""
     typed = {
-        "immediate_danger": "yes",
+        "triage": "1",
         "child_name": "Ruiz, Ana María",
         "date_of_birth": "03/07/2011",
         "sex": "female",
@@ -264,7 +264,13 @@ def test_pdf_has_the_child_the_ncic_codes_and_page_furniture(rich: Report) -> No
 
     assert data.startswith(b"%PDF")
     assert "Missing child report #7 — Ruiz, Ana María" in text
-    for code in ("POLICE READ-OUT (NCIC)", "[NAM]", "DOB 20110307", "HAI BRO", "HGT 504"):
+    for code in (
+        "POLICE READ-OUT (NCIC)",
+        "[NAM RUIZ, ANA MARÍA]",
+        "DOB 20110307",
+        "HAI BRO",
+        "HGT 504",
+    ):
         assert code in text
     assert "CONFIDENTIAL — child welfare record" in text
     pages = len(reader.pages)
