@@ -432,6 +432,7 @@ CALL = Section(
             max_length=100,
             ncic="NAM",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "sex",
@@ -501,6 +502,7 @@ CALL = Section(
             label="Clothing",
             carry=False,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "last_seen_at",
@@ -520,6 +522,7 @@ CALL = Section(
             label="Last seen at",
             carry=False,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "missing_type",
@@ -551,6 +554,7 @@ CALL = Section(
             relevant=Flag("endangering_company"),
             carry=False,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "endangering_contact",
@@ -617,6 +621,7 @@ TIMING = Section(
             hint="e.g. Ann Lee, foster mother, 937-555-0134",
             label="Last seen by",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "what_happened",
@@ -624,6 +629,7 @@ TIMING = Section(
             "What happened? Who, what, where, when.",
             label="Circumstances",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "direction_of_travel",
@@ -740,6 +746,7 @@ RISKS = Section(
             relevant=Flag("medical"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "medical_untreated_effect",
@@ -782,6 +789,7 @@ RISKS = Section(
             relevant=Flag("medication"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "medication_last_dose",
@@ -833,6 +841,7 @@ RISKS = Section(
             relevant=Flag("mental_health"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "mental_health_current",
@@ -915,6 +924,7 @@ RISKS = Section(
             relevant=Flag("substance_use"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "substance_overdose_risk",
@@ -995,6 +1005,7 @@ RISKS = Section(
             relevant=Flag("disability"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "disability_communication",
@@ -1032,6 +1043,7 @@ RISKS = Section(
             relevant=Flag("gang"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "gang_threats",
@@ -1173,6 +1185,7 @@ REPORTER = Section(
             label="Agency",
             max_length=200,
             classification=Level.P1,
+            describes=True,
         ),
         Field(
             "reporter_name",
@@ -1181,6 +1194,7 @@ REPORTER = Section(
             label="Reporter",
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "reporter_phones",
@@ -1231,6 +1245,7 @@ REPORTER = Section(
             relevant=When("is_legal_guardian", "no"),
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "guardian_agency",
@@ -1288,6 +1303,7 @@ DETAILS = Section(
             required=False,
             ncic="POB",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "ssn",
@@ -1359,6 +1375,7 @@ DETAILS = Section(
             required=False,
             ncic="MIS",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "marks",
@@ -1377,6 +1394,7 @@ DETAILS = Section(
             label="Glasses / contacts details",
             relevant=When("marks", "glasses"),
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "braces_details",
@@ -1386,6 +1404,7 @@ DETAILS = Section(
             label="Braces details",
             relevant=When("marks", "braces"),
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "piercing_details",
@@ -1396,6 +1415,7 @@ DETAILS = Section(
             relevant=When("marks", "piercings"),
             ncic="SMT",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "tattoo_details",
@@ -1406,6 +1426,7 @@ DETAILS = Section(
             relevant=When("marks", "tattoos"),
             ncic="SMT",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "scar_details",
@@ -1416,6 +1437,7 @@ DETAILS = Section(
             relevant=When("marks", "scars_marks"),
             ncic="SMT",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "video_link",
@@ -1511,6 +1533,7 @@ PLACEMENT = Section(
             hint="e.g. Ann Lee, 12 Oak St, Dayton OH, 937-555-0134",
             label="Caregiver",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "caregiver_reported",
@@ -1602,6 +1625,7 @@ BACKGROUND = Section(
                     label="Name / description",
                     max_length=100,
                     classification=Level.P2,
+                    describes=True,
                 ),
                 Field(
                     "companion_age",
@@ -1697,6 +1721,7 @@ ABDUCTOR = Section(
             hint="Not known? Say so; the description comes next",
             label="Suspect",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "abductor_description",
@@ -1705,6 +1730,7 @@ ABDUCTOR = Section(
             hint="Height, build, hair, clothing, marks",
             label="Suspect description",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "abductor_photo",
@@ -1897,6 +1923,7 @@ LAW_ENFORCEMENT = Section(
             hint="Police where the child went missing, e.g. Dayton PD, 937-555-0100",
             label="Police agency",
             classification=Level.P1,
+            describes=True,
         ),
         Field(
             "le_reported_at",
@@ -1912,6 +1939,7 @@ LAW_ENFORCEMENT = Section(
             "Officer who took the report: name and badge number?",
             label="Officer / badge",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "le_investigator",
@@ -2025,6 +2053,7 @@ NCMEC = Section(
             label="NCMEC contact",
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "ncmec_le_on_file",

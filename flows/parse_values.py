@@ -43,6 +43,11 @@ def parse_text(field: Field, text: str, now: datetime) -> JsonValue:
             raise InvalidAnswer(
                 "That text contains invisible control characters; please type it again."
             )
+    if field.describes and _key(value) in _BARE_YES_NO:
+        raise InvalidAnswer(
+            "This asks for a name or a description, not a yes or no. Please type it; "
+            "'unknown' or 'skip' is fine if you don't have it yet."
+        )
     if len(value) > field.max_length:
         raise InvalidAnswer(
             f"That is {len(value):,} characters; the limit here is {field.max_length:,}. "
@@ -169,6 +174,8 @@ def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
     return ordered
 
 
+# What a bare yes or no looks like where words are asked for (digits may be a house number).
+_BARE_YES_NO = {"y", "yes", "yeah", "yep", "yup", "n", "no", "nope", "nah"}
 _YES = {"y", "yes", "yeah", "yea", "yep", "yup", "true", "1", "sure", "correct"}
 _NO = {"n", "no", "nope", "nah", "false", "2", "not"}
 
