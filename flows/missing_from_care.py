@@ -237,6 +237,9 @@ ABDUCTION_SUSPECTED = AnyOf(
     Flag("non_family_abduction"),
     When("foul_play_suspected", "yes"),
 )
+# Seen being taken, or taken by a parent: hiding places, "why out of character?" and "foul
+# play?" would ask what is already known.
+TAKEN = When("missing_type", "family_abduction", "non_family_abduction")
 
 # -- Risk flags (section B) ----------------------------------------------------------------------
 # Flags that triage already answers (with someone dangerous, dangerous situation, trafficking
@@ -655,7 +658,7 @@ TIMING = Section(
             "Have places a young child could hide or get trapped been searched?",
             hint="Closets, appliances, cars and trunks, sheds, crawl spaces",
             label="Hiding places searched",
-            relevant=Flag("under_13"),
+            relevant=AllOf(Flag("under_13"), Not(TAKEN)),
             classification=Level.P1,
         ),
         Field(
@@ -774,7 +777,8 @@ RISKS = Section(
             "Did {child} take the supplies or devices they need?",
             hint="e.g. inhaler, insulin, EpiPen; 'none' if nothing",
             label="Supplies taken",
-            relevant=Flag("medical"),
+            # With medication too, the medication question asks for supplies as well.
+            relevant=AllOf(Flag("medical"), Not(Flag("medication"))),
             sensitive=True,
             carry=False,
             classification=Level.P3,
@@ -805,7 +809,8 @@ RISKS = Section(
         Field(
             "medication_supply_taken",
             Kind.TEXT,
-            "Did {child} take a supply with them? How much?",
+            "Did {child} take their medication and supplies with them? How much?",
+            hint="e.g. one insulin pen, about 2 days; meter left behind; 'none' if nothing",
             label="Supply taken",
             relevant=Flag("medication"),
             sensitive=True,
@@ -1153,7 +1158,7 @@ RISKS = Section(
             "How is this different from {child}'s usual behavior or past runs?",
             hint="Recent changes? New friends, more time online, a new phone",
             label="Why out of character",
-            relevant=Flag("out_of_character"),
+            relevant=AllOf(Flag("out_of_character"), Not(TAKEN)),
             carry=False,
             classification=Level.P2,
         ),
@@ -1253,6 +1258,7 @@ REPORTER = Section(
             "Guardian's agency?",
             hint="'same' if it is your agency",
             label="Guardian's agency",
+            same_as="agency_name",
             relevant=When("is_legal_guardian", "no"),
             max_length=200,
             classification=Level.P2,
@@ -1529,9 +1535,11 @@ PLACEMENT = Section(
         Field(
             "caregiver",
             Kind.TEXT,
-            "Caregiver or provider: name, address and phone?",
+            "Caregiver or provider: name, address and phone? ('same' if it is who saw {child} "
+            "last)",
             hint="e.g. Ann Lee, 12 Oak St, Dayton OH, 937-555-0134",
             label="Caregiver",
+            same_as="last_seen_by",
             classification=Level.P2,
             describes=True,
         ),
@@ -1546,8 +1554,8 @@ PLACEMENT = Section(
         Field(
             "caregiver_report_number",
             Kind.TEXT,
-            "Reported to whom, and what report number?",
-            hint="e.g. Dayton PD, 25-004512",
+            "Reported to whom, and when?",
+            hint="e.g. Dayton PD non-emergency line, 10:40 pm. The report number comes later",
             label="Caregiver's report",
             relevant=When("caregiver_reported", "yes"),
             carry=False,
@@ -1669,6 +1677,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
+            relevant=Not(TAKEN),
             carry=False,
             classification=Level.P1,
         ),
@@ -1959,19 +1968,12 @@ LAW_ENFORCEMENT = Section(
             classification=Level.P2,
         ),
         Field(
-            "ncic_entry_confirmed",
-            Kind.YES_NO,
-            "Have police confirmed {child} is entered in NCIC?",
-            hint="Entry is due within 2 hours of the report",
-            label="NCIC entry confirmed",
-            classification=Level.P1,
-        ),
-        Field(
             "nic_number",
             Kind.TEXT,
-            "NIC number?",
-            hint="M plus 9 digits, e.g. M123456789. Not issued yet? Tap Unknown",
+            "Have police entered {child} in NCIC? Send the NIC number.",
+            hint="M plus 9 digits, e.g. M123456789. Not issued yet? Send 'not yet'",
             label="NIC number",
+            required=False,
             max_length=10,
             pattern=r"[Mm]\d{9}",
             pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
@@ -1979,11 +1981,21 @@ LAW_ENFORCEMENT = Section(
             classification=Level.P2,
         ),
         Field(
+            "ncic_entry_confirmed",
+            Kind.YES_NO,
+            "Have police confirmed {child} is entered in NCIC?",
+            hint="Entry is due within 2 hours of the report",
+            label="NCIC entry confirmed",
+            relevant=Not(Answered("nic_number")),
+            classification=Level.P1,
+        ),
+        Field(
             "le_category_used",
             Kind.TEXT,
             "Which NCIC category and flags did police use?",
             hint="e.g. EME, flag CA",
             label="Category / flags used",
+            relevant=AnyOf(Answered("nic_number"), When("ncic_entry_confirmed", "yes")),
             required=False,
             max_length=100,
             classification=Level.P1,
@@ -2237,7 +2249,10 @@ LONG_TERM = Section(
             classification=Level.P3,
         ),
     ),
+    # Not the first night: police need these for the 30-day NCIC update, so they wait for it.
+    relevant=Fact("long_term"),
     carry="episode",
+    long_term=True,
 )
 
 # A16 at LONG_TERM_DAYS: what police need for the 30-day NCIC update. The service supplies the
@@ -2354,7 +2369,7 @@ CHECKLIST = (
     ChecklistStep(
         "ncic_entry",
         "NCIC entry confirmed (NIC number)",
-        done_when=AllOf(When("ncic_entry_confirmed", "yes"), Answered("nic_number")),
+        done_when=Answered("nic_number"),
         deadline="ncic_entry",
         show=("nic_number",),
     ),

@@ -94,8 +94,9 @@ class Field:
     child's last episode: it is always asked afresh. ``dated_by`` names the date field that
     says when a photo was taken (its age is shown when the photo is carried over).
     ``classification`` is the field's sensitivity level; a flow's fields must all have one.
-    ``describes`` marks a text question that asks for a name or a description, so a bare yes or
-    no is refused rather than stored as one.
+    ``same_as`` names an earlier field whose answer "same" copies (the guardian's agency is
+    often the worker's own). ``describes`` marks a text question that asks for a name or a
+    description, so a bare yes or no is refused rather than stored as one.
     """
 
     name: str
@@ -118,6 +119,7 @@ class Field:
     classification: Level | None = None
     carry: bool = True
     dated_by: str = ""
+    same_as: str = ""
     describes: bool = False
 
     @property
