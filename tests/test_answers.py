@@ -271,10 +271,10 @@ def test_datetime_keeps_the_agency_zone_for_an_answer_given_in_utc() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("tonight 9pm", "That time is in the future (Sat Nov 28, 2026 21:00)."),
+        ("tonight 9pm", "That time is in the future (Sat Nov 28, 2026 21:00 EST)."),
         ("today 18:00", "That time is in the future"),
         ("11/29/2026 10pm", "That time is in the future"),
-        ("11/29 10pm", "That would be Sat Nov 29, 2025 22:00; please add the year."),
+        ("11/29 10pm", "That would be Sat Nov 29, 2025 22:00 EST; please add the year."),
         ("2019-06-01 10:00", "more than 5 years ago"),
         ("yesterday", "Please include the time too"),
         ("Nov 27", "Please include the time too"),
@@ -592,8 +592,8 @@ def test_photo_field_never_accepts_text() -> None:
         (Kind.TEXT, "Red hoodie", "Red hoodie", {}),
         (Kind.INTEGER, 3, "3", {}),
         (Kind.DATE, "2009-03-07", "2009-03-07 (Mar 7, 2009)", {}),
-        (Kind.DATETIME, "2026-11-27T23:30:00-05:00", "Fri Nov 27, 2026 23:30", {}),
-        (Kind.DATETIME, "2026-11-27T23:30:00+01:00", "Fri Nov 27, 2026 23:30", {}),
+        (Kind.DATETIME, "2026-11-27T23:30:00-05:00", "Fri Nov 27, 2026 23:30 UTC-05:00", {}),
+        (Kind.DATETIME, "2026-11-27T23:30:00+01:00", "Fri Nov 27, 2026 23:30 UTC+01:00", {}),
         (Kind.CHOICE, "brown", "Brown (BRO)", {"choices": HAIR}),
         (Kind.CHOICE, "x", "X", {"choices": (Choice("x", "X"),)}),
         (Kind.MULTI_CHOICE, ["black", "brown"], "Black, Brown", {"choices": HAIR}),

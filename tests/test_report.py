@@ -324,8 +324,13 @@ def test_render_text_reads_police_then_flags_sections_open_items_and_deadlines()
     assert "  ! Medical condition [CMC 80] — Worker reported a medical condition\n" in text
     assert "      Condition: Type 1 diabetes\n" in text
     assert "  - Law enforcement › LE case number — unknown\n" in text
-    assert "  Supervisor told: due Sat Nov 28, 2026 01:50 — OVERDUE by 10 h 10 min\n" in text
-    assert "  Law-enforcement report: due Sat Nov 28, 2026 23:50 — 11 h 50 min left\n" in text
+    assert (
+        "  Supervisor told: due Sat Nov 28, 2026 01:50 UTC-06:00 — OVERDUE by 10 h 10 min\n" in text
+    )
+    assert (
+        "  Law-enforcement report: due Sat Nov 28, 2026 23:50 UTC-06:00 — 11 h 50 min left\n"
+        in text
+    )
     assert all(len(x) <= 100 for x in text.splitlines())
 
 
@@ -333,7 +338,9 @@ def test_render_text_counts_down_from_the_time_it_is_rendered() -> None:
     report = report_for(ANA)
     later = render_text(report, now=NOW + timedelta(hours=12))
 
-    assert "Law-enforcement report: due Sat Nov 28, 2026 23:50 — OVERDUE by 10 min" in later
+    assert (
+        "Law-enforcement report: due Sat Nov 28, 2026 23:50 UTC-06:00 — OVERDUE by 10 min" in later
+    )
 
 
 def test_render_text_shows_markup_and_line_breaks_verbatim() -> None:
