@@ -78,4 +78,11 @@ def example(field: Field) -> str:
 
 
 def format_datetime(dt: datetime) -> str:
-    return f"{WEEKDAYS[dt.weekday()]} {MONTHS[dt.month - 1][:3]} {dt.day}, {dt.year} {dt:%H:%M}"
+    """Returns 'Sat Nov 28, 2026 22:40 EST': a time read out on the phone needs its zone."""
+    day = f"{WEEKDAYS[dt.weekday()]} {MONTHS[dt.month - 1][:3]} {dt.day}, {dt.year} {dt:%H:%M}"
+    return f"{day} {zone_name(dt)}".rstrip()
+
+
+def zone_name(dt: datetime) -> str:
+    """Returns the zone's abbreviation ('EST'), or its offset ('UTC-05:00') when it has none."""
+    return dt.tzname() or ""

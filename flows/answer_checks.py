@@ -13,12 +13,24 @@ from flows.slots import Answers
 # "The child has no phone" is an answer, not an open item.
 NONE_WORDS = frozenset({"none", "no", "nothing", "has none", "no phone", "no photo"})
 LIST_KINDS = (Kind.PHONE, Kind.PHOTO)
+# "The child has no e-mail" is an answer too; it is stored as the word, not as an address.
+NONE_KINDS = (Kind.EMAIL,)
+SAME_WORDS = frozenset({"same", "the same", "same as above", "same as before", "ditto"})
 
 
 def answer_value(flow: Flow, view: Answers, field: Field, text: str) -> JsonValue:
     """Returns the value ``text`` gives ``field``, or raises InvalidAnswer saying why not."""
     if field.kind in LIST_KINDS and text.strip().lower() in NONE_WORDS:
         return []
+    key = " ".join(text.strip().lower().rstrip(".!").split())
+    if field.kind in NONE_KINDS and key in NONE_WORDS:
+        return "none"
+    if field.same_as and (key in SAME_WORDS or key.startswith("same as ")):
+        earlier = view.value(field.same_as)
+        if earlier is None:
+            other = flow.field(field.same_as).title.lower()
+            raise InvalidAnswer(f"There is no {other} to copy yet; please type it.")
+        return earlier
     value = parse_answer(field, text, now=view.now)
     _check(flow, view, field, value)
     return value

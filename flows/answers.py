@@ -30,7 +30,7 @@ from flows.parse_values import (
 from flows.phones import format_phone, parse_phone
 from flows.schema import Field, Kind
 
-__all__ = ["InvalidAnswer", "example", "format_value", "ncic_value", "parse_answer"]
+__all__ = ["InvalidAnswer", "example", "format_value", "ncic_name", "ncic_value", "parse_answer"]
 
 
 _PARSERS: dict[Kind, Callable[[Field, str, datetime], JsonValue]] = {
@@ -97,6 +97,23 @@ def ncic_value(field: Field, value: JsonValue) -> str:
         return f"{min(round(value), 999):03d}"
     if field.kind == Kind.DATE and isinstance(value, str):
         return value.replace("-", "")
+    if field.kind == Kind.DATETIME and isinstance(value, str):
+        return value[:10].replace("-", "")  # NCIC DLC is the date alone, CCYYMMDD
     if field.kind == Kind.CHOICE and isinstance(value, str):
         return next((c.code for c in field.choices if c.value == value), "")
+    if field.kind == Kind.MULTI_CHOICE and isinstance(value, list):
+        codes = [c.code for c in field.choices if c.value in value and c.code]
+        return " ".join(dict.fromkeys(codes))
+    if field.ncic == "NAM" and isinstance(value, str):
+        return ncic_name(value)
     return ""
+
+
+def ncic_name(name: str) -> str:
+    """Returns a name as NCIC NAM wants it: LAST, FIRST MIDDLE (a name without comma is turned)."""
+    if "," in name:
+        last, _, rest = name.partition(",")
+    else:
+        *rest_parts, last = name.split() or [""]
+        rest = " ".join(rest_parts)
+    return f"{last.strip()}, {rest.strip()}".strip(", ").upper()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flows.answer_basics import zone_name
 from flows.answers import format_value
 from flows.conditions import JsonValue
 from flows.schema import ChecklistStep, Flow
@@ -178,13 +179,13 @@ def time_left(deadline: DeadlineStatus, now: datetime) -> str:
 
 
 def due_text(deadline: DeadlineStatus, now: datetime) -> str:
-    """Returns 'immediately', '02:00' (today) or 'Sun Nov 29 02:00'."""
+    """Returns 'immediately', '02:00 EST' (today) or 'Sun Nov 29 02:00 EST'."""
     if deadline.immediate:
         return "immediately"
     moment = deadline.due_at
     if moment.date() == now.date():
-        return f"{moment:%H:%M}"
-    return f"{moment:%a %b} {moment.day} {moment:%H:%M}"
+        return f"{moment:%H:%M} {zone_name(moment)}".rstrip()
+    return f"{moment:%a %b} {moment.day} {moment:%H:%M} {zone_name(moment)}".rstrip()
 
 
 def span(minutes: int) -> str:
@@ -194,5 +195,5 @@ def span(minutes: int) -> str:
 
 
 def stamp(moment: datetime) -> str:
-    """Returns a time as the reports show it: 'Sat Nov 28, 2026 12:00'."""
-    return f"{moment:%a %b} {moment.day}, {moment:%Y %H:%M}"
+    """Returns a time as the reports show it, with its zone: 'Sat Nov 28, 2026 12:00 EST'."""
+    return f"{moment:%a %b} {moment.day}, {moment:%Y %H:%M} {zone_name(moment)}".rstrip()

@@ -102,9 +102,9 @@ class Interview(InterviewCore):
         self._set(slot.key, Answer(Status.ANSWERED, list(ids)))
         self.focus = slot.key if slot.field.multiple else None
         note = f"✓ Photo {len(ids)} saved."
-        if slot.field.multiple:
-            note += " Send another, or tap Done."
-        return self._ask(Event.PHOTO_ADDED, notices=(note,))
+        if not slot.field.multiple:
+            return self._advance(Event.PHOTO_ADDED, notices=(note,))
+        return self._ask(Event.PHOTO_ADDED, notices=(f"{note} Send another, or tap Done.",))
 
     def _revise(self, key: str, text: str) -> Reply:
         slot = find_slot(self.flow, self._view(), key)

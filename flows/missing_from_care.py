@@ -49,7 +49,10 @@ SEARCHES = (
 
 # NCIC SEX, RAC and ETN (section F). The engine offers "Unknown" on every question (an open
 # item), so RAC "U" is not repeated as a button; see the note in the hand-over.
-SEXES = (Choice("male", "Male", "M"), Choice("female", "Female", "F"))
+SEXES = (
+    Choice("male", "Male", "M", synonyms=("m", "boy", "man")),
+    Choice("female", "Female", "F", synonyms=("f", "girl", "woman")),
+)
 
 RACES = (
     Choice("asian_pacific", "Asian or Pacific Islander", "A"),
@@ -180,6 +183,52 @@ NCMEC_METHODS = (
     Choice("system", "System-to-system"),
 )
 
+# Checklists: a value names what it raises, so a flag's trigger reads like the option it ticks.
+# "None of these" and "Not sure yet" are one tap each; "not sure" keeps the question open.
+NONE_OF_THESE = Choice("none", "None of these", exclusive=True)
+NOT_SURE = Choice("not_sure", "Not sure yet", exclusive=True, open_item=True)
+TRIAGE_SIGNS = (
+    Choice("immediate_danger", "In immediate danger, or seen being taken"),
+    Choice("incapacity", "Physical or mental incapacity, developmental or behavioral need"),
+    Choice("with_endangering_person", "May be with someone who puts them in danger"),
+    Choice("dangerous_situation", "In a known dangerous or life-threatening situation"),
+    Choice("identified_trafficking_victim", "Known or suspected trafficking victim"),
+    Choice("out_of_character", "Going missing is out of character"),
+    NONE_OF_THESE,
+    NOT_SURE,
+)
+# CMC codes per the catalogue (section B): 90 diabetic, 65 epilepsy, 50 heart, 60 allergies.
+CAUTIONS = (
+    Choice("diabetic", "Diabetic", "90"),
+    Choice("epileptic", "Epilepsy or seizures", "65"),
+    Choice("heart_condition", "Heart condition", "50"),
+    Choice("allergies", "Severe allergy", "60"),
+    Choice("medical", "Other medical condition", "01"),
+    Choice("medication", "Needs prescription medication", "80"),
+    Choice("mental_health", "Mental-health condition", "01"),
+    Choice("suicide", "Suicide attempts, talk or self-harm", "70"),
+    Choice("substances", "Uses drugs or alcohol", "20"),
+    Choice("pregnant", "Pregnant", "01"),
+    Choice("gang", "Gang involvement"),
+    Choice("violence_or_weapons", "Violent, or may have a weapon", "05"),
+    Choice("online_enticement", "May have been lured online"),
+    Choice("csec", "Signs of sexual exploitation or trafficking"),
+    Choice("exposure", "At risk from weather, darkness, water or traffic"),
+    Choice("other_danger", "Anything else that puts them in danger"),
+    NONE_OF_THESE,
+    NOT_SURE,
+)
+MEDICAL_CAUTIONS = ("diabetic", "epileptic", "heart_condition", "allergies", "medical")
+MARKS = (
+    Choice("glasses", "Glasses or contact lenses"),
+    Choice("braces", "Braces"),
+    Choice("piercings", "Piercings"),
+    Choice("tattoos", "Tattoos"),
+    Choice("scars_marks", "Scars, birthmarks or other marks"),
+    NONE_OF_THESE,
+    NOT_SURE,
+)
+
 # -- Conditions used more than once ----------------------------------------------------------------
 
 DOB_UNKNOWN = Not(Answered("date_of_birth"))
@@ -188,6 +237,9 @@ ABDUCTION_SUSPECTED = AnyOf(
     Flag("non_family_abduction"),
     When("foul_play_suspected", "yes"),
 )
+# Seen being taken, or taken by a parent: hiding places, "why out of character?" and "foul
+# play?" would ask what is already known.
+TAKEN = When("missing_type", "family_abduction", "non_family_abduction")
 
 # -- Risk flags (section B) ----------------------------------------------------------------------
 # Flags that triage already answers (with someone dangerous, dangerous situation, trafficking
@@ -215,22 +267,22 @@ FAMILY_ABDUCTION = RiskFlag(
 ENDANGERING_COMPANY = RiskFlag(
     "endangering_company",
     "With someone who may endanger them",
-    (Trigger(When("with_endangering_person", "yes"), "With someone who may endanger them"),),
+    (Trigger(When("triage", "with_endangering_person"), "With someone who may endanger them"),),
 )
 DANGER = RiskFlag(
     "danger",
     "Dangerous situation",
     (
         Trigger(
-            When("dangerous_situation", "yes"), "Known dangerous or life-threatening situation"
+            When("triage", "dangerous_situation"), "Known dangerous or life-threatening situation"
         ),
-        Trigger(When("other_danger", "yes"), "Other danger reported"),
+        Trigger(When("cautions", "other_danger"), "Other danger reported"),
     ),
 )
 SUICIDE = RiskFlag(
     "suicide",
     "Suicide risk / self-harm",
-    (Trigger(When("suicide_risk", "yes"), "Past attempts, suicidal statements or self-harm"),),
+    (Trigger(When("cautions", "suicide"), "Past attempts, suicidal statements or self-harm"),),
     cmc="70",
 )
 CSEC = RiskFlag(
@@ -238,9 +290,9 @@ CSEC = RiskFlag(
     "Sexual exploitation / trafficking",
     (
         Trigger(
-            When("identified_trafficking_victim", "yes"), "Known or suspected trafficking victim"
+            When("triage", "identified_trafficking_victim"), "Known or suspected trafficking victim"
         ),
-        Trigger(When("csec_indicators", "yes"), "Signs of sexual exploitation or trafficking"),
+        Trigger(When("cautions", "csec"), "Signs of sexual exploitation or trafficking"),
     ),
 )
 # The catalogue auto-flags a third or later episode as a trafficking risk (B, D3). The episode
@@ -266,70 +318,66 @@ REPEAT_RUNAWAY = RiskFlag(
 MEDICATION = RiskFlag(
     "medication",
     "Prescription medication",
-    (Trigger(When("takes_medication", "yes"), "Takes prescription medication"),),
+    (Trigger(When("cautions", "medication"), "Takes prescription medication"),),
     cmc="80",
 )
 # CMC 50/60/65/85/90 name the condition; a yes/no cannot tell which, so "01 other".
 MEDICAL = RiskFlag(
     "medical",
     "Medical condition",
-    (Trigger(When("has_medical_condition", "yes"), "Has a medical condition"),),
+    (Trigger(When("cautions", *MEDICAL_CAUTIONS), "Has a medical condition"),),
     cmc="01",
 )
 DISABILITY = RiskFlag(
     "disability",
     "Disability / incapacity",
-    (
-        Trigger(When("incapacity", "yes"), "Incapacity or developmental/behavioral challenge"),
-        Trigger(When("has_developmental_disability", "yes"), "Developmental disability"),
-    ),
+    (Trigger(When("triage", "incapacity"), "Incapacity or developmental/behavioral challenge"),),
 )
 MENTAL_HEALTH = RiskFlag(
     "mental_health",
     "Mental-health condition",
-    (Trigger(When("has_mental_health_condition", "yes"), "Has a mental-health condition"),),
+    (Trigger(When("cautions", "mental_health"), "Has a mental-health condition"),),
     cmc="01",
 )
 SUBSTANCE_USE = RiskFlag(
     "substance_use",
     "Substance use",
-    (Trigger(When("uses_substances", "yes"), "Uses drugs or alcohol"),),
+    (Trigger(When("cautions", "substances"), "Uses drugs or alcohol"),),
     cmc="20",
 )
 PREGNANCY = RiskFlag(
     "pregnancy",
     "Pregnant",
-    (Trigger(When("is_pregnant", "yes"), "Pregnant"),),
+    (Trigger(When("cautions", "pregnant"), "Pregnant"),),
     cmc="01",
 )
 ONLINE_ENTICEMENT = RiskFlag(
     "online_enticement",
     "Online enticement",
-    (Trigger(When("online_enticement_risk", "yes"), "May have been lured online"),),
+    (Trigger(When("cautions", "online_enticement"), "May have been lured online"),),
 )
-# "00 armed and dangerous" is a claim a yes/no cannot support and it changes how officers
-# approach a child; "05 violent tendencies" is suggested and LE decides.
+# "00 armed and dangerous" is a claim a tick cannot support and it changes how officers approach
+# a child; "05 violent tendencies" is suggested for violence only: a gang alone does not say it.
 GANG = RiskFlag(
     "gang",
     "Gang involvement",
-    (Trigger(When("gang_involved", "yes"), "Involved with a gang"),),
-    cmc="05",
+    (Trigger(When("cautions", "gang"), "Involved with a gang"),),
 )
 VIOLENCE = RiskFlag(
     "violence",
     "Violence / weapons (officer safety)",
-    (Trigger(When("has_violence_or_weapons", "yes"), "Violence or access to weapons"),),
+    (Trigger(When("cautions", "violence_or_weapons"), "Violence or access to weapons"),),
     cmc="05",
 )
 EXPOSURE = RiskFlag(
     "exposure",
     "Exposure (weather, water, traffic)",
-    (Trigger(When("exposure_risk", "yes"), "At risk from weather, water or traffic"),),
+    (Trigger(When("cautions", "exposure"), "At risk from weather, water or traffic"),),
 )
 OUT_OF_CHARACTER = RiskFlag(
     "out_of_character",
     "Out-of-character disappearance",
-    (Trigger(When("out_of_character_disappearance", "yes"), "Disappearance is out of character"),),
+    (Trigger(When("triage", "out_of_character"), "Disappearance is out of character"),),
 )
 
 # -- Sections --------------------------------------------------------------------------------------
@@ -340,11 +388,14 @@ TRIAGE = Section(
     "Triage",
     (
         Field(
-            "immediate_danger",
-            Kind.YES_NO,
-            "Is {child} in immediate danger, or did someone see {child} being taken?",
-            label="Immediate danger / abduction seen",
-            classification=Level.P1,
+            "triage",
+            Kind.MULTI_CHOICE,
+            "Which of these apply to {child}? Tap all, then Done.",
+            hint="'None of these' and 'Not sure yet' are one tap",
+            label="Triage",
+            choices=TRIAGE_SIGNS,
+            sensitive=True,
+            classification=Level.P3,
         ),
         Field(
             "date_of_birth",
@@ -366,153 +417,14 @@ TRIAGE = Section(
             choices=AGE_BANDS,
             classification=Level.P1,
         ),
-        Field(
-            "incapacity",
-            Kind.YES_NO,
-            "Does {child} have a physical or mental incapacity, or a developmental or "
-            "behavioral challenge?",
-            label="Incapacity / developmental need",
-            classification=Level.P1,
-        ),
-        Field(
-            "with_endangering_person",
-            Kind.YES_NO,
-            "Could {child} be with someone who may put them in danger?",
-            label="With someone who may endanger",
-            classification=Level.P2,
-        ),
-        Field(
-            "dangerous_situation",
-            Kind.YES_NO,
-            "Is {child} in a known dangerous or life-threatening situation?",
-            hint="e.g. needs medication now, suicidal, out in freezing weather",
-            label="Dangerous situation",
-            classification=Level.P1,
-        ),
-        Field(
-            "identified_trafficking_victim",
-            Kind.YES_NO,
-            "Is {child} a known or suspected trafficking victim?",
-            label="Known/suspected trafficking victim",
-            sensitive=True,
-            classification=Level.P3,
-        ),
-        Field(
-            "out_of_character_disappearance",
-            Kind.YES_NO,
-            "Is going missing out of character for {child}?",
-            label="Out of character",
-            classification=Level.P1,
-        ),
     ),
 )
 
-# A1: the three clocks, the place, and what happened. Young-child follow-ups (B) come here
-# because searching hiding places cannot wait for the rest of the form.
-TIMING = Section(
-    "timing",
-    "When and where",
-    (
-        Field(
-            "last_seen_at",
-            Kind.DATETIME,
-            "When was {child} last seen?",
-            hint="e.g. today 6:30pm, or 03/07 18:30. A best guess is fine",
-            label="Last seen",
-            ncic="DLC",
-            classification=Level.P1,
-        ),
-        Field(
-            "discovered_missing_at",
-            Kind.DATETIME,
-            "When did someone notice {child} was missing?",
-            hint="e.g. today 9pm, or 2 hours ago",
-            label="Noticed missing",
-            not_before="last_seen_at",
-            classification=Level.P1,
-        ),
-        Field(
-            "agency_notified_at",
-            Kind.DATETIME,
-            "When did your agency (or on-call) first hear {child} was missing?",
-            hint="This starts the 24-hour clock. 'now' works if you just heard",
-            label="Agency notified",
-            not_before="discovered_missing_at",
-            classification=Level.P1,
-        ),
-        Field(
-            "last_seen_place",
-            Kind.TEXT,
-            "Where was {child} last seen? Address or description, with city, county and state.",
-            hint="e.g. 12 Oak St, Dayton, Montgomery County, OH",
-            label="Last seen at",
-            classification=Level.P2,
-        ),
-        Field(
-            "last_seen_by",
-            Kind.TEXT,
-            "Who saw {child} last? Name, role and phone.",
-            hint="e.g. Ann Lee, foster mother, 937-555-0134",
-            label="Last seen by",
-            classification=Level.P2,
-        ),
-        Field(
-            "what_happened",
-            Kind.TEXT,
-            "What happened? Who, what, where, when.",
-            label="Circumstances",
-            classification=Level.P2,
-        ),
-        Field(
-            "direction_of_travel",
-            Kind.TEXT,
-            "Which way did {child} go, and how?",
-            hint="On foot, car, bus, ride-share; direction or destination",
-            label="Direction / means",
-            required=False,
-            classification=Level.P2,
-        ),
-        Field(
-            "searches_made",
-            Kind.MULTI_CHOICE,
-            "What has been done to find {child} so far? Tap all that apply.",
-            label="Searches made",
-            required=False,
-            choices=SEARCHES,
-            classification=Level.P1,
-        ),
-        Field(
-            "hiding_places_searched",
-            Kind.YES_NO,
-            "Have places a young child could hide or get trapped been searched?",
-            hint="Closets, appliances, cars and trunks, sheds, crawl spaces",
-            label="Hiding places searched",
-            relevant=Flag("under_13"),
-            classification=Level.P1,
-        ),
-        Field(
-            "can_give_own_details",
-            Kind.YES_NO,
-            "Can {child} say their name, address and a phone number?",
-            label="Can give own details",
-            relevant=Flag("under_13"),
-            classification=Level.P1,
-        ),
-        Field(
-            "goes_out_alone",
-            Kind.YES_NO,
-            "Is {child} used to going out alone?",
-            label="Used to going out alone",
-            relevant=Flag("under_13"),
-            classification=Level.P1,
-        ),
-    ),
-)
-
-# A4.1-4.6, A5.1-5.5, A6.1, A5.12: the NCIC read-out and what a searcher needs to recognise.
-CHILD = Section(
-    "child",
-    "The child",
+# The police call (A4.1-4.6, A5.1-5.5, A6.1, A1.1-1.2, A9.1, B): exactly what the read-out and
+# the NCIC entry need, so the milestone comes as soon as the officer can take the report.
+CALL = Section(
+    "call",
+    "For the police call",
     (
         Field(
             "child_name",
@@ -523,14 +435,7 @@ CHILD = Section(
             max_length=100,
             ncic="NAM",
             classification=Level.P2,
-        ),
-        Field(
-            "aliases",
-            Kind.TEXT,
-            "Any nicknames, aliases or street names? Send 'none' if none.",
-            label="Aliases",
-            ncic="AKA",
-            classification=Level.P2,
+            describes=True,
         ),
         Field(
             "sex",
@@ -549,16 +454,6 @@ CHILD = Section(
             label="Race",
             choices=RACES,
             ncic="RAC",
-            classification=Level.P2,
-        ),
-        Field(
-            "ethnicity",
-            Kind.CHOICE,
-            "Is {child} Hispanic or Latino?",
-            label="Ethnicity",
-            required=False,
-            choices=ETHNICITIES,
-            ncic="ETN",
             classification=Level.P2,
         ),
         Field(
@@ -603,15 +498,6 @@ CHILD = Section(
             classification=Level.P2,
         ),
         Field(
-            "complexion",
-            Kind.CHOICE,
-            "What is {child}'s skin tone?",
-            label="Complexion",
-            choices=SKIN_TONES,
-            ncic="SKN",
-            classification=Level.P2,
-        ),
-        Field(
             "clothing",
             Kind.TEXT,
             "What was {child} wearing when last seen? Include shoes.",
@@ -619,36 +505,28 @@ CHILD = Section(
             label="Clothing",
             carry=False,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
-            "photo",
-            Kind.PHOTO,
-            "Send a recent, clear color photo of {child}.",
-            hint="More than one is fine. Follow your agency's policy on photos in chat",
-            label="Photo",
-            sensitive=True,
-            multiple=True,
-            dated_by="photo_date",
-            classification=Level.P3,
+            "last_seen_at",
+            Kind.DATETIME,
+            "When was {child} last seen?",
+            hint="e.g. today 6:30pm, or 03/07 18:30. A best guess is fine",
+            label="Last seen",
+            ncic="DLC",
+            carry=False,
+            classification=Level.P1,
         ),
         Field(
-            "photo_date",
-            Kind.DATE,
-            "When was the photo taken?",
-            hint="Month/day/year; a best guess is fine",
-            label="Photo date",
-            relevant=Answered("photo"),
+            "last_seen_place",
+            Kind.TEXT,
+            "Where was {child} last seen? Address or description, with city, county and state.",
+            hint="e.g. 12 Oak St, Dayton, Montgomery County, OH",
+            label="Last seen at",
+            carry=False,
             classification=Level.P2,
+            describes=True,
         ),
-    ),
-    carry="episode",
-)
-
-# A9.1 and A10, each risk question followed at once by its section-B follow-ups.
-RISKS = Section(
-    "risks",
-    "Risks",
-    (
         Field(
             "missing_type",
             Kind.CHOICE,
@@ -659,16 +537,210 @@ RISKS = Section(
             carry=False,
             classification=Level.P2,
         ),
-        # Medical condition
         Field(
-            "has_medical_condition",
-            Kind.YES_NO,
-            "Does {child} have a medical condition?",
-            hint="e.g. diabetes, asthma, epilepsy, severe allergy, heart condition",
-            label="Medical condition",
+            "cautions",
+            Kind.MULTI_CHOICE,
+            "Which of these apply to {child}? Tap all, then Done.",
+            hint="Officers read these as cautions. 'None of these' and 'Not sure yet' are one tap",
+            label="Cautions",
+            choices=CAUTIONS,
+            ncic="CMC",
+            carry=False,
             sensitive=True,
             classification=Level.P3,
         ),
+        Field(
+            "endangering_who",
+            Kind.TEXT,
+            "Who may endanger {child}? Names or descriptions, ages, relationship.",
+            label="Person of concern",
+            relevant=Flag("endangering_company"),
+            carry=False,
+            classification=Level.P2,
+            describes=True,
+        ),
+        Field(
+            "endangering_contact",
+            Kind.TEXT,
+            "Their phones, vehicle or addresses, if known?",
+            label="Their phones / vehicle / address",
+            required=False,
+            relevant=Flag("endangering_company"),
+            carry=False,
+            classification=Level.P2,
+        ),
+        Field(
+            "child_phones",
+            Kind.PHONE,
+            "What are {child}'s phone numbers?",
+            hint="Several are fine. No phone? Send none",
+            label="Child's phones",
+            multiple=True,
+            carry=False,
+            classification=Level.P2,
+        ),
+        Field(
+            "photo",
+            Kind.PHOTO,
+            "Send a recent, clear color photo of {child}.",
+            hint="One is enough for now; more can follow later. Follow your agency's policy",
+            label="Photo",
+            sensitive=True,
+            dated_by="photo_date",
+            classification=Level.P3,
+        ),
+    ),
+    carry="episode",
+)
+
+# A1: the three clocks, the place, and what happened. Young-child follow-ups (B) come here
+# because searching hiding places cannot wait for the rest of the form.
+TIMING = Section(
+    "timing",
+    "When and where",
+    (
+        Field(
+            "discovered_missing_at",
+            Kind.DATETIME,
+            "When did someone notice {child} was missing?",
+            hint="e.g. today 9pm, or 2 hours ago",
+            label="Noticed missing",
+            not_before="last_seen_at",
+            classification=Level.P1,
+        ),
+        Field(
+            "agency_notified_at",
+            Kind.DATETIME,
+            "When did your agency (or on-call) first hear {child} was missing?",
+            hint="This starts the 24-hour clock. 'now' works if you just heard",
+            label="Agency notified",
+            not_before="discovered_missing_at",
+            classification=Level.P1,
+        ),
+        Field(
+            "last_seen_by",
+            Kind.TEXT,
+            "Who saw {child} last? Name, role and phone.",
+            hint="e.g. Ann Lee, foster mother, 937-555-0134",
+            label="Last seen by",
+            classification=Level.P2,
+            describes=True,
+        ),
+        Field(
+            "what_happened",
+            Kind.TEXT,
+            "What happened? Who, what, where, when.",
+            label="Circumstances",
+            classification=Level.P2,
+            describes=True,
+        ),
+        Field(
+            "direction_of_travel",
+            Kind.TEXT,
+            "Which way did {child} go, and how?",
+            hint="On foot, car, bus, ride-share; direction or destination",
+            label="Direction / means",
+            required=False,
+            classification=Level.P2,
+        ),
+        Field(
+            "searches_made",
+            Kind.MULTI_CHOICE,
+            "What has been done to find {child} so far? Tap all that apply.",
+            label="Searches made",
+            required=False,
+            choices=SEARCHES,
+            classification=Level.P1,
+        ),
+        Field(
+            "hiding_places_searched",
+            Kind.YES_NO,
+            "Have places a young child could hide or get trapped been searched?",
+            hint="Closets, appliances, cars and trunks, sheds, crawl spaces",
+            label="Hiding places searched",
+            relevant=AllOf(Flag("under_13"), Not(TAKEN)),
+            classification=Level.P1,
+        ),
+        Field(
+            "can_give_own_details",
+            Kind.YES_NO,
+            "Can {child} say their name, address and a phone number?",
+            label="Can give own details",
+            relevant=Flag("under_13"),
+            classification=Level.P1,
+        ),
+        Field(
+            "goes_out_alone",
+            Kind.YES_NO,
+            "Is {child} used to going out alone?",
+            label="Used to going out alone",
+            relevant=Flag("under_13"),
+            classification=Level.P1,
+        ),
+    ),
+)
+
+# A4.1-4.6, A5.1-5.5, A6.1, A5.12: the NCIC read-out and what a searcher needs to recognise.
+CHILD = Section(
+    "child",
+    "The child",
+    (
+        Field(
+            "aliases",
+            Kind.TEXT,
+            "Any nicknames, aliases or street names? Send 'none' if none.",
+            label="Aliases",
+            ncic="AKA",
+            classification=Level.P2,
+        ),
+        Field(
+            "ethnicity",
+            Kind.CHOICE,
+            "Is {child} Hispanic or Latino?",
+            label="Ethnicity",
+            required=False,
+            choices=ETHNICITIES,
+            ncic="ETN",
+            classification=Level.P2,
+        ),
+        Field(
+            "complexion",
+            Kind.CHOICE,
+            "What is {child}'s skin tone?",
+            label="Complexion",
+            choices=SKIN_TONES,
+            ncic="SKN",
+            classification=Level.P2,
+        ),
+        Field(
+            "photo_date",
+            Kind.DATE,
+            "When was the photo taken?",
+            hint="Month/day/year; a best guess is fine",
+            label="Photo date",
+            relevant=Answered("photo"),
+            classification=Level.P2,
+        ),
+        Field(
+            "more_photos",
+            Kind.PHOTO,
+            "Any more photos of {child}? Send them, then tap Done, or tap Skip.",
+            label="More photos",
+            required=False,
+            sensitive=True,
+            multiple=True,
+            classification=Level.P3,
+        ),
+    ),
+    carry="episode",
+)
+
+# A9.1 and A10, each risk question followed at once by its section-B follow-ups.
+RISKS = Section(
+    "risks",
+    "Risks",
+    (
+        # Medical condition
         Field(
             "medical_condition_details",
             Kind.TEXT,
@@ -677,6 +749,7 @@ RISKS = Section(
             relevant=Flag("medical"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "medical_untreated_effect",
@@ -704,20 +777,13 @@ RISKS = Section(
             "Did {child} take the supplies or devices they need?",
             hint="e.g. inhaler, insulin, EpiPen; 'none' if nothing",
             label="Supplies taken",
-            relevant=Flag("medical"),
+            # With medication too, the medication question asks for supplies as well.
+            relevant=AllOf(Flag("medical"), Not(Flag("medication"))),
             sensitive=True,
             carry=False,
             classification=Level.P3,
         ),
         # Prescription medication
-        Field(
-            "takes_medication",
-            Kind.YES_NO,
-            "Does {child} take prescription medication?",
-            label="Prescription medication",
-            sensitive=True,
-            classification=Level.P3,
-        ),
         Field(
             "medication_details",
             Kind.TEXT,
@@ -727,6 +793,7 @@ RISKS = Section(
             relevant=Flag("medication"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "medication_last_dose",
@@ -742,7 +809,8 @@ RISKS = Section(
         Field(
             "medication_supply_taken",
             Kind.TEXT,
-            "Did {child} take a supply with them? How much?",
+            "Did {child} take their medication and supplies with them? How much?",
+            hint="e.g. one insulin pen, about 2 days; meter left behind; 'none' if nothing",
             label="Supply taken",
             relevant=Flag("medication"),
             sensitive=True,
@@ -771,14 +839,6 @@ RISKS = Section(
         ),
         # Mental health
         Field(
-            "has_mental_health_condition",
-            Kind.YES_NO,
-            "Does {child} have a mental-health condition?",
-            label="Mental health",
-            sensitive=True,
-            classification=Level.P3,
-        ),
-        Field(
             "mental_health_diagnosis",
             Kind.TEXT,
             "What is the diagnosis?",
@@ -786,6 +846,7 @@ RISKS = Section(
             relevant=Flag("mental_health"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "mental_health_current",
@@ -818,15 +879,6 @@ RISKS = Section(
             classification=Level.P3,
         ),
         # Suicide / self-harm
-        Field(
-            "suicide_risk",
-            Kind.YES_NO,
-            "Has {child} attempted suicide, talked about it, or self-harmed?",
-            label="Suicide / self-harm",
-            sensitive=True,
-            carry=False,
-            classification=Level.P3,
-        ),
         Field(
             "suicide_history",
             Kind.TEXT,
@@ -870,14 +922,6 @@ RISKS = Section(
         ),
         # Substance use
         Field(
-            "uses_substances",
-            Kind.YES_NO,
-            "Does {child} use drugs or alcohol?",
-            label="Substance use",
-            sensitive=True,
-            classification=Level.P3,
-        ),
-        Field(
             "substance_details",
             Kind.TEXT,
             "What does {child} use, and how often?",
@@ -885,6 +929,7 @@ RISKS = Section(
             relevant=Flag("substance_use"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "substance_overdose_risk",
@@ -906,16 +951,6 @@ RISKS = Section(
             classification=Level.P3,
         ),
         # Pregnancy: not asked when the recorded sex is male (saves a tap on most boys' reports).
-        Field(
-            "is_pregnant",
-            Kind.YES_NO,
-            "Is {child} pregnant?",
-            label="Pregnant",
-            relevant=Not(When("sex", "male")),
-            sensitive=True,
-            carry=False,
-            classification=Level.P3,
-        ),
         Field(
             "pregnancy_details",
             Kind.TEXT,
@@ -968,15 +1003,6 @@ RISKS = Section(
         ),
         # Developmental disability: triage already said yes to incapacity? Then go straight on.
         Field(
-            "has_developmental_disability",
-            Kind.YES_NO,
-            "Does {child} have a developmental or intellectual disability, or autism?",
-            label="Developmental disability",
-            relevant=Not(When("incapacity", "yes")),
-            sensitive=True,
-            classification=Level.P3,
-        ),
-        Field(
             "disability_diagnosis",
             Kind.TEXT,
             "What is the disability or diagnosis?",
@@ -984,6 +1010,7 @@ RISKS = Section(
             relevant=Flag("disability"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "disability_communication",
@@ -1014,14 +1041,6 @@ RISKS = Section(
         ),
         # Gang activity
         Field(
-            "gang_involved",
-            Kind.YES_NO,
-            "Is {child} involved with a gang?",
-            label="Gang activity",
-            sensitive=True,
-            classification=Level.P3,
-        ),
-        Field(
             "gang_details",
             Kind.TEXT,
             "Which gang or set? Associates' names or street names?",
@@ -1029,6 +1048,7 @@ RISKS = Section(
             relevant=Flag("gang"),
             sensitive=True,
             classification=Level.P3,
+            describes=True,
         ),
         Field(
             "gang_threats",
@@ -1041,14 +1061,6 @@ RISKS = Section(
             classification=Level.P3,
         ),
         # Online enticement
-        Field(
-            "online_enticement_risk",
-            Kind.YES_NO,
-            "Could someone online have lured {child} away, or planned to meet them?",
-            label="Online enticement",
-            sensitive=True,
-            classification=Level.P3,
-        ),
         Field(
             "enticement_contacts",
             Kind.TEXT,
@@ -1069,16 +1081,6 @@ RISKS = Section(
             classification=Level.P3,
         ),
         # CSEC / trafficking: triage already said "known or suspected victim"? Go to the details.
-        Field(
-            "csec_indicators",
-            Kind.YES_NO,
-            "Any signs {child} is being sexually exploited or trafficked?",
-            hint="e.g. older partner, unexplained cash or gifts, hotel keys, extra phones",
-            label="Trafficking signs",
-            relevant=Not(When("identified_trafficking_victim", "yes")),
-            sensitive=True,
-            classification=Level.P3,
-        ),
         Field(
             "csec_signs",
             Kind.MULTI_CHOICE,
@@ -1111,15 +1113,6 @@ RISKS = Section(
         ),
         # With someone who may endanger them: triage 0.4 is the question.
         Field(
-            "endangering_who",
-            Kind.TEXT,
-            "Who may endanger {child}? Names or descriptions, ages, relationship.",
-            label="Person of concern",
-            relevant=Flag("endangering_company"),
-            carry=False,
-            classification=Level.P2,
-        ),
-        Field(
             "endangering_why",
             Kind.TEXT,
             "Why are they a danger?",
@@ -1129,24 +1122,7 @@ RISKS = Section(
             carry=False,
             classification=Level.P2,
         ),
-        Field(
-            "endangering_contact",
-            Kind.TEXT,
-            "Their phones, vehicle or addresses, if known?",
-            label="Their phones / vehicle / address",
-            required=False,
-            relevant=Flag("endangering_company"),
-            carry=False,
-            classification=Level.P2,
-        ),
         # Violence / weapons (officer safety)
-        Field(
-            "has_violence_or_weapons",
-            Kind.YES_NO,
-            "Has {child} been violent, or could they have a weapon?",
-            label="Violence / weapons",
-            classification=Level.P1,
-        ),
         Field(
             "weapons_access",
             Kind.TEXT,
@@ -1166,14 +1142,6 @@ RISKS = Section(
         ),
         # Exposure
         Field(
-            "exposure_risk",
-            Kind.YES_NO,
-            "Is {child} at risk from weather, darkness, water or traffic?",
-            label="Exposure risk",
-            carry=False,
-            classification=Level.P1,
-        ),
-        Field(
             "exposure_details",
             Kind.TEXT,
             "What are the risks? Weather, clothing, nearby water, highways or rail.",
@@ -1190,20 +1158,12 @@ RISKS = Section(
             "How is this different from {child}'s usual behavior or past runs?",
             hint="Recent changes? New friends, more time online, a new phone",
             label="Why out of character",
-            relevant=Flag("out_of_character"),
+            relevant=AllOf(Flag("out_of_character"), Not(TAKEN)),
             carry=False,
             classification=Level.P2,
         ),
         # Other endangerment: asked always (it is "anything else?"); the details follow either
         # this or triage 0.5.
-        Field(
-            "other_danger",
-            Kind.YES_NO,
-            "Anything else that puts {child} in danger?",
-            label="Other danger",
-            carry=False,
-            classification=Level.P1,
-        ),
         Field(
             "danger_details",
             Kind.TEXT,
@@ -1230,6 +1190,7 @@ REPORTER = Section(
             label="Agency",
             max_length=200,
             classification=Level.P1,
+            describes=True,
         ),
         Field(
             "reporter_name",
@@ -1238,6 +1199,7 @@ REPORTER = Section(
             label="Reporter",
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "reporter_phones",
@@ -1288,6 +1250,7 @@ REPORTER = Section(
             relevant=When("is_legal_guardian", "no"),
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "guardian_agency",
@@ -1295,6 +1258,7 @@ REPORTER = Section(
             "Guardian's agency?",
             hint="'same' if it is your agency",
             label="Guardian's agency",
+            same_as="agency_name",
             relevant=When("is_legal_guardian", "no"),
             max_length=200,
             classification=Level.P2,
@@ -1345,6 +1309,7 @@ DETAILS = Section(
             required=False,
             ncic="POB",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "ssn",
@@ -1416,14 +1381,16 @@ DETAILS = Section(
             required=False,
             ncic="MIS",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
-            "wears_glasses",
-            Kind.YES_NO,
-            "Does {child} wear glasses or contact lenses?",
-            label="Glasses / contacts",
-            ncic="VRX",
-            classification=Level.P1,
+            "marks",
+            Kind.MULTI_CHOICE,
+            "Which of these does {child} have? Tap all, then Done.",
+            hint="'None of these' and 'Not sure yet' are one tap",
+            label="Glasses, braces and marks",
+            choices=MARKS,
+            classification=Level.P2,
         ),
         Field(
             "glasses_details",
@@ -1431,15 +1398,9 @@ DETAILS = Section(
             "Describe them.",
             hint="e.g. black square frames; or contacts only",
             label="Glasses / contacts details",
-            relevant=When("wears_glasses", "yes"),
+            relevant=When("marks", "glasses"),
             classification=Level.P2,
-        ),
-        Field(
-            "has_braces",
-            Kind.YES_NO,
-            "Does {child} have braces?",
-            label="Braces",
-            classification=Level.P1,
+            describes=True,
         ),
         Field(
             "braces_details",
@@ -1447,15 +1408,9 @@ DETAILS = Section(
             "Describe the braces.",
             hint="e.g. top and bottom, blue bands",
             label="Braces details",
-            relevant=When("has_braces", "yes"),
+            relevant=When("marks", "braces"),
             classification=Level.P2,
-        ),
-        Field(
-            "has_piercings",
-            Kind.YES_NO,
-            "Does {child} have piercings?",
-            label="Piercings",
-            classification=Level.P1,
+            describes=True,
         ),
         Field(
             "piercing_details",
@@ -1463,17 +1418,10 @@ DETAILS = Section(
             "Where, and what kind?",
             hint="e.g. left nostril stud, 3 rings in each ear",
             label="Piercing details",
-            relevant=When("has_piercings", "yes"),
+            relevant=When("marks", "piercings"),
             ncic="SMT",
             classification=Level.P2,
-        ),
-        Field(
-            "has_tattoos",
-            Kind.YES_NO,
-            "Does {child} have tattoos?",
-            hint="$ signs, barcodes or names can mean trafficking: tell police",
-            label="Tattoos",
-            classification=Level.P1,
+            describes=True,
         ),
         Field(
             "tattoo_details",
@@ -1481,16 +1429,10 @@ DETAILS = Section(
             "Where, and what design or words?",
             hint="e.g. right wrist, 'KING' in script. $, barcode, names: trafficking sign",
             label="Tattoo details",
-            relevant=When("has_tattoos", "yes"),
+            relevant=When("marks", "tattoos"),
             ncic="SMT",
             classification=Level.P2,
-        ),
-        Field(
-            "has_scars_marks",
-            Kind.YES_NO,
-            "Any scars, birthmarks or other marks?",
-            label="Scars / marks",
-            classification=Level.P1,
+            describes=True,
         ),
         Field(
             "scar_details",
@@ -1498,9 +1440,10 @@ DETAILS = Section(
             "Where, and what do they look like?",
             hint="e.g. 2-inch scar over left eyebrow",
             label="Scar / mark details",
-            relevant=When("has_scars_marks", "yes"),
+            relevant=When("marks", "scars_marks"),
             ncic="SMT",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "video_link",
@@ -1547,16 +1490,6 @@ CONTACT = Section(
     "Phones and online",
     (
         Field(
-            "child_phones",
-            Kind.PHONE,
-            "What are {child}'s phone numbers?",
-            hint="Several are fine. No phone? Send none",
-            label="Child's phones",
-            multiple=True,
-            carry=False,
-            classification=Level.P2,
-        ),
-        Field(
             "child_email",
             Kind.EMAIL,
             "What is {child}'s email address?",
@@ -1602,10 +1535,13 @@ PLACEMENT = Section(
         Field(
             "caregiver",
             Kind.TEXT,
-            "Caregiver or provider: name, address and phone?",
+            "Caregiver or provider: name, address and phone? ('same' if it is who saw {child} "
+            "last)",
             hint="e.g. Ann Lee, 12 Oak St, Dayton OH, 937-555-0134",
             label="Caregiver",
+            same_as="last_seen_by",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "caregiver_reported",
@@ -1618,8 +1554,8 @@ PLACEMENT = Section(
         Field(
             "caregiver_report_number",
             Kind.TEXT,
-            "Reported to whom, and what report number?",
-            hint="e.g. Dayton PD, 25-004512",
+            "Reported to whom, and when?",
+            hint="e.g. Dayton PD non-emergency line, 10:40 pm. The report number comes later",
             label="Caregiver's report",
             relevant=When("caregiver_reported", "yes"),
             carry=False,
@@ -1697,6 +1633,7 @@ BACKGROUND = Section(
                     label="Name / description",
                     max_length=100,
                     classification=Level.P2,
+                    describes=True,
                 ),
                 Field(
                     "companion_age",
@@ -1740,6 +1677,7 @@ BACKGROUND = Section(
             Kind.YES_NO,
             "Do you suspect foul play, or that someone took {child}?",
             label="Foul play suspected",
+            relevant=Not(TAKEN),
             carry=False,
             classification=Level.P1,
         ),
@@ -1792,6 +1730,7 @@ ABDUCTOR = Section(
             hint="Not known? Say so; the description comes next",
             label="Suspect",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "abductor_description",
@@ -1800,6 +1739,7 @@ ABDUCTOR = Section(
             hint="Height, build, hair, clothing, marks",
             label="Suspect description",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "abductor_photo",
@@ -1992,6 +1932,7 @@ LAW_ENFORCEMENT = Section(
             hint="Police where the child went missing, e.g. Dayton PD, 937-555-0100",
             label="Police agency",
             classification=Level.P1,
+            describes=True,
         ),
         Field(
             "le_reported_at",
@@ -2007,6 +1948,7 @@ LAW_ENFORCEMENT = Section(
             "Officer who took the report: name and badge number?",
             label="Officer / badge",
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "le_investigator",
@@ -2026,19 +1968,12 @@ LAW_ENFORCEMENT = Section(
             classification=Level.P2,
         ),
         Field(
-            "ncic_entry_confirmed",
-            Kind.YES_NO,
-            "Have police confirmed {child} is entered in NCIC?",
-            hint="Entry is due within 2 hours of the report",
-            label="NCIC entry confirmed",
-            classification=Level.P1,
-        ),
-        Field(
             "nic_number",
             Kind.TEXT,
-            "NIC number?",
-            hint="M plus 9 digits, e.g. M123456789. Not issued yet? Tap Unknown",
+            "Have police entered {child} in NCIC? Send the NIC number.",
+            hint="M plus 9 digits, e.g. M123456789. Not issued yet? Send 'not yet'",
             label="NIC number",
+            required=False,
             max_length=10,
             pattern=r"[Mm]\d{9}",
             pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
@@ -2046,13 +1981,32 @@ LAW_ENFORCEMENT = Section(
             classification=Level.P2,
         ),
         Field(
+            "ncic_entry_confirmed",
+            Kind.YES_NO,
+            "Have police confirmed {child} is entered in NCIC?",
+            hint="Entry is due within 2 hours of the report",
+            label="NCIC entry confirmed",
+            relevant=Not(Answered("nic_number")),
+            classification=Level.P1,
+        ),
+        Field(
             "le_category_used",
             Kind.TEXT,
             "Which NCIC category and flags did police use?",
             hint="e.g. EME, flag CA",
             label="Category / flags used",
+            relevant=AnyOf(Answered("nic_number"), When("ncic_entry_confirmed", "yes")),
             required=False,
             max_length=100,
+            classification=Level.P1,
+        ),
+        Field(
+            "amber_issued",
+            Kind.YES_NO,
+            "Has an AMBER Alert been issued for {child}?",
+            label="AMBER Alert issued",
+            required=False,
+            relevant=ABDUCTION_SUSPECTED,
             classification=Level.P1,
         ),
         Field(
@@ -2111,6 +2065,7 @@ NCMEC = Section(
             label="NCMEC contact",
             max_length=100,
             classification=Level.P2,
+            describes=True,
         ),
         Field(
             "ncmec_le_on_file",
@@ -2294,7 +2249,10 @@ LONG_TERM = Section(
             classification=Level.P3,
         ),
     ),
+    # Not the first night: police need these for the 30-day NCIC update, so they wait for it.
+    relevant=Fact("long_term"),
     carry="episode",
+    long_term=True,
 )
 
 # A16 at LONG_TERM_DAYS: what police need for the 30-day NCIC update. The service supplies the
@@ -2411,7 +2369,7 @@ CHECKLIST = (
     ChecklistStep(
         "ncic_entry",
         "NCIC entry confirmed (NIC number)",
-        done_when=AllOf(When("ncic_entry_confirmed", "yes"), Answered("nic_number")),
+        done_when=Answered("nic_number"),
         deadline="ncic_entry",
         show=("nic_number",),
     ),
@@ -2427,6 +2385,7 @@ FLOW = require_levels(
         title="Child missing from care",
         sections=(
             TRIAGE,
+            CALL,
             TIMING,
             CHILD,
             RISKS,
@@ -2471,31 +2430,33 @@ FLOW = require_levels(
                 "Call 911 (or your local police) now — this child meets an immediate-report "
                 "criterion. Keep going here while you wait; every answer is saved.",
                 (
-                    Trigger(When("immediate_danger", "yes"), "Immediate danger or abduction seen"),
-                    Trigger(When("incapacity", "yes"), "Incapacity or developmental need"),
                     Trigger(
-                        When("with_endangering_person", "yes"), "With someone who may endanger"
+                        When("triage", "immediate_danger"), "Immediate danger or abduction seen"
                     ),
-                    Trigger(When("dangerous_situation", "yes"), "Dangerous situation"),
-                    Trigger(When("identified_trafficking_victim", "yes"), "Trafficking victim"),
-                    Trigger(When("out_of_character_disappearance", "yes"), "Out of character"),
+                    Trigger(When("triage", "incapacity"), "Incapacity or developmental need"),
+                    Trigger(
+                        When("triage", "with_endangering_person"), "With someone who may endanger"
+                    ),
+                    Trigger(When("triage", "dangerous_situation"), "Dangerous situation"),
+                    Trigger(When("triage", "identified_trafficking_victim"), "Trafficking victim"),
+                    Trigger(When("triage", "out_of_character"), "Out of character"),
                     Trigger(AgeBelow("date_of_birth", 13), "Child is under 13"),
-                    Trigger(When("suicide_risk", "yes"), "Suicide risk"),
+                    Trigger(When("cautions", "suicide"), "Suicide risk"),
                     Trigger(AllOf(DOB_UNKNOWN, When("age_band", "under_13")), "Child is under 13"),
                 ),
                 report_text="Immediate law-enforcement report indicated",
             ),
         ),
         # The engine counts a field as settled only once it has an entry, so only questions that
-        # are always asked are listed (a boy is never asked about pregnancy; triage "yes" skips the
-        # A10 disability and trafficking questions). The last of them comes after those, so the
-        # milestone still waits for every risk question that applies.
+        # are always asked are listed; the photo is the last question of the call section, so the
+        # conditional ones before it (the person of concern) are settled by then too.
         milestones=(
             Milestone(
                 "call_ready",
                 "You have what police need for the NCIC entry. Call them now if you haven't — "
                 'send "police" for the read-out. Then carry on here.',
                 (
+                    "triage",
                     "child_name",
                     "date_of_birth",
                     "sex",
@@ -2504,42 +2465,39 @@ FLOW = require_levels(
                     "weight",
                     "hair",
                     "eyes",
+                    "clothing",
                     "last_seen_at",
                     "last_seen_place",
-                    "clothing",
-                    "photo",
                     "missing_type",
-                    "with_endangering_person",
-                    "out_of_character_disappearance",
-                    "has_medical_condition",
-                    "takes_medication",
-                    "has_mental_health_condition",
-                    "suicide_risk",
-                    "uses_substances",
-                    "gang_involved",
-                    "online_enticement_risk",
-                    "has_violence_or_weapons",
-                    "exposure_risk",
-                    "other_danger",
+                    "cautions",
+                    "photo",
                 ),
             ),
         ),
-        # First match wins; EMJ (no rule) is the default.
+        # The most specific rule wins (NCIC): a child taken by someone else, or by a parent or
+        # relative (from care, no parent has custody), is EMI even when "immediate danger" also
+        # holds. EMJ (no rule) is the default.
         categories=(
-            Category("EMI", "Involuntary", When("missing_type", "non_family_abduction")),
+            Category(
+                "EMI",
+                "Involuntary",
+                When("missing_type", "non_family_abduction", "family_abduction"),
+                reason="taken by someone without custody",
+            ),
             Category(
                 "EME",
                 "Endangered",
                 AnyOf(
-                    When("immediate_danger", "yes"),
+                    When("triage", "immediate_danger"),
                     Flag("endangering_company"),
                     Flag("danger"),
                     Flag("csec"),
                     Flag("suicide"),
                     Flag("online_enticement"),
                 ),
+                reason="in danger: see the cautions",
             ),
-            Category("EMD", "Disability", Flag("disability")),
+            Category("EMD", "Disability", Flag("disability"), reason="a disability or incapacity"),
             Category(
                 "EMO",
                 "Other (18 to 20)",
@@ -2547,8 +2505,24 @@ FLOW = require_levels(
                     AllOf(Answered("date_of_birth"), Not(AgeBelow("date_of_birth", 18))),
                     AllOf(DOB_UNKNOWN, When("age_band", "18_20")),
                 ),
+                reason="aged 18 to 20",
             ),
-            Category("EMJ", "Juvenile"),
+            Category("EMJ", "Juvenile", reason="under 18, no danger named"),
+        ),
+        # NCIC flags suggested beside the category; police decide.
+        ncic_flags=(
+            Category(
+                "CA",
+                "Child abduction",
+                When("missing_type", "non_family_abduction", "family_abduction"),
+                reason="taken by someone",
+            ),
+            Category(
+                "AA",
+                "AMBER Alert issued",
+                When("amber_issued", "yes"),
+                reason="an AMBER Alert was issued",
+            ),
         ),
         readout=(
             "child_name",
@@ -2559,8 +2533,27 @@ FLOW = require_levels(
             "weight",
             "eyes",
             "hair",
+            "clothing",
             "last_seen_at",
             "last_seen_place",
+            "missing_type",
+            "cautions",
+            "endangering_who",
+            "endangering_contact",
+            "child_vehicle",
+            "child_phones",
+            "photo",
+        ),
+        # The cautions in words, added to the read-out as soon as they are answered.
+        readout_details=(
+            "medical_condition_details",
+            "medical_supplies_taken",
+            "medication_details",
+            "disability_reactions",
+            "suicide_history",
+            "weapons_access",
+            "exposure_details",
+            "danger_details",
         ),
         subject_field="child_name",
         clock_field="agency_notified_at",

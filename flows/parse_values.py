@@ -41,6 +41,11 @@ def parse_text(field: Field, text: str, now: datetime) -> JsonValue:
             raise InvalidAnswer(
                 "That text contains invisible control characters; please type it again."
             )
+    if field.describes and _key(value) in _BARE_YES_NO:
+        raise InvalidAnswer(
+            "This asks for a name or a description, not a yes or no. Please type it; "
+            "'unknown' or 'skip' is fine if you don't have it yet."
+        )
     if len(value) > field.max_length:
         raise InvalidAnswer(
             f"That is {len(value):,} characters; the limit here is {field.max_length:,}. "
@@ -80,24 +85,58 @@ def _options(choices: tuple[Choice, ...] | list[Choice]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", _key(text))
+
+
+def _named(choice: Choice, key: str) -> bool:
+    """Tells whether ``key`` is the choice's value, label, synonym or (2+ letters) code."""
+    names = (
+        choice.value,
+        choice.label,
+        *choice.synonyms,
+        *([choice.code] * (len(choice.code) > 1)),
+    )
+    return key in (_key(name) for name in names)
+
+
 def _resolve(field: Field, raw: str, *, part: bool = False) -> Choice:
     key, choices = _key(raw), field.choices
-    exact = [c for c in choices if key in (_key(c.value), _key(c.label), _key(c.code))]
+    exact = [c for c in choices if _named(c, key)]
     if not exact and key.isdigit() and 1 <= int(key) <= len(choices):
         return choices[int(key) - 1]  # the console numbers the options
-    if not exact and len(key) >= 2:
-        exact = [c for c in choices if _key(c.label).startswith(key)]
+    words = _words(key)
+    # Leading whole words of a label ("taken by a parent") are that label; a letter, a yes or a
+    # no never is: "n" once picked "Taken by a parent" and "no" picked "Not clear yet".
+    if not exact and len(key) >= 3 and key not in _YES | _NO:
+        exact = [c for c in choices if _words(c.label)[: len(words)] == words]
     if len(exact) == 1:
         return exact[0]
     if exact:
         raise fail(f"That could mean {_options(exact)}; please type more of it.", field)
     # What was typed is described, not echoed back (PR-11: it may be a sensitive detail).
     which = "One of those is not one of the options. " if part else ""
-    raise fail(f"{which}Please choose one of: {_options(choices)}.", field)
+    raise fail(
+        f"{which}Please choose one of: {_options(choices)} (tap it or send its number). "
+        "If you don't know yet, send 'unknown'.",
+        field,
+    )
 
 
 def parse_choice(field: Field, text: str, now: datetime) -> JsonValue:
     return _resolve(field, text).value
+
+
+def _labels_with_commas(field: Field, text: str) -> tuple[set[str], str]:
+    """Takes out the labels that hold a comma, which splitting on commas would break apart."""
+    chosen: set[str] = set()
+    rest = clean(text).casefold()
+    for choice in field.choices:
+        label = _key(choice.label)
+        if re.search(r"[,;]", label) and label in rest:
+            chosen.add(choice.value)
+            rest = rest.replace(label, ",")
+    return chosen, rest
 
 
 def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
@@ -107,7 +146,7 @@ def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
             c.value for c in field.choices if _key(s) in (_key(c.value), _key(c.label))
         ]
         return named[:1]
-    chosen: set[str] = set()
+    chosen, s = _labels_with_commas(field, s)
     for part in filter(None, (p.strip() for p in re.split(r"[,;\n]+", s))):
         if part.replace(" ", "").isdigit():  # '1 3' typed at the numbered console list
             chosen.update(_resolve(field, n, part=True).value for n in part.split())
@@ -126,10 +165,15 @@ def parse_multi(field: Field, text: str, now: datetime) -> JsonValue:
             i = j + 1
     if not chosen:
         raise fail(f"Please choose from: {_options(field.choices)}.", field)
+    alone = [c for c in field.choices if c.exclusive and c.value in chosen]
+    if alone and len(chosen) > 1:
+        raise fail(f"'{alone[0].label}' goes alone; send it by itself, or only the others.", field)
     ordered: list[JsonValue] = [c.value for c in field.choices if c.value in chosen]
     return ordered
 
 
+# What a bare yes or no looks like where words are asked for (digits may be a house number).
+_BARE_YES_NO = {"y", "yes", "yeah", "yep", "yup", "n", "no", "nope", "nah"}
 _YES = {"y", "yes", "yeah", "yea", "yep", "yup", "true", "1", "sure", "correct"}
 _NO = {"n", "no", "nope", "nah", "false", "2", "not"}
 

@@ -108,7 +108,8 @@ def build_report(
             if (name := flow.subject_field) and _answered(answers, name)
             else "Unknown child"
         ),
-        police=_police(flow, answers, now.date()),
+        police=_police(flow, answers, now.date())
+        + tuple(line for line in (_ncic_flags(flow, answers),) if line is not None),
         category=_category(flow, answers),
         alerts=tuple(
             f"{alert.report_text or alert.message} (reasons: {'; '.join(reasons)})"
@@ -161,6 +162,9 @@ def _police(flow: Flow, answers: Answers, today: date) -> tuple[Line, ...]:
             born = answers.value(name)
             age = str(age_on(date.fromisoformat(born), today)) if isinstance(born, str) else ""
             lines.append(Line("age", "Age", age or line.value))
+    for name in flow.readout_details:
+        if answers.applies(name) and _answered(answers, name):
+            lines.append(_top_line(flow, answers, name) or Line(name, name, ""))
     return tuple(lines)
 
 
@@ -171,7 +175,17 @@ def _category(flow: Flow, answers: Answers) -> Line | None:
     chosen = next(ruled, None) or next(default, None)
     if chosen is None:
         return None
-    return Line("category", "Category (MKE)", chosen.label, chosen.code, ncic="MKE")
+    why = f" — suggested: {chosen.reason}" if chosen.reason else ""
+    return Line("category", "Category (MKE)", chosen.label + why, chosen.code, ncic="MKE")
+
+
+def _ncic_flags(flow: Flow, answers: Answers) -> Line | None:
+    """Returns the NCIC flags (CA, AA) the answers support, with why, or None when none do."""
+    held = [f for f in flow.ncic_flags if f.when is not None and answers.holds(f.when)]
+    if not held:
+        return None
+    shown = "; ".join(f"{f.code} {f.label.lower()} ({f.reason})" for f in held)
+    return Line("ncic_flags", "Flags (suggested)", shown)
 
 
 def _flags(flow: Flow, answers: Answers, slots: list[Slot]) -> tuple[RaisedFlag, ...]:
@@ -230,14 +244,25 @@ def _answered(answers: Answers, name: str) -> bool:
     return answers.value(name) not in (None, "", [])
 
 
+def _unsure(fld: Field, answer: Answer) -> bool:
+    """Tells whether a checklist answer ticks an option that keeps the question open."""
+    ticked = answer.value if isinstance(answer.value, list) else [answer.value]
+    return any(c.open_item and c.value in ticked for c in fld.choices)
+
+
 def _open_items(
     slots: list[Slot], stored: Mapping[str, Answer], checklist: tuple[StepStatus, ...]
 ) -> tuple[OpenItem, ...]:
     items: list[OpenItem] = []
     for slot in slots:
         answer = stored.get(slot.key)
-        if slot.field.required and (answer is None or answer.status is not Status.ANSWERED):
-            status = "missing" if answer is None else answer.status.value
+        unsure = answer is not None and _unsure(slot.field, answer)
+        if slot.field.required and (
+            answer is None or answer.status is not Status.ANSWERED or unsure
+        ):
+            status = (
+                "missing" if answer is None else "not sure yet" if unsure else answer.status.value
+            )
             items.append(
                 OpenItem(slot.key, slot.label, slot.section.title, status, slot.section.long_term)
             )

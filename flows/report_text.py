@@ -162,7 +162,8 @@ def flag_reasons(flag: RaisedFlag) -> str:
 
 
 def _coded(line: Line) -> str:
-    code = " ".join(part for part in (line.ncic, line.code) if part)
+    # A mnemonic with no code ("[MPC]" for "not clear yet") tells the officer nothing.
+    code = f"{line.ncic} {line.code}".strip() if line.code else ""
     # "Brown (BRO) [HAI BRO]" says the code twice when read aloud; the bracket is enough.
     value = line.value.removesuffix(f" ({line.code})") if line.code else line.value
     return f"{value} [{code}]" if code else value

@@ -66,11 +66,19 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One tappable option, with its NCIC code where one exists."""
+    """One tappable option, with its NCIC code where one exists.
+
+    ``synonyms`` are other words a worker types for it ("boy" for male); nothing shorter is
+    taken, so a stray "n" never picks an option. In a checklist an ``exclusive`` option ("None
+    of these") stands alone, and an ``open_item`` one ("Not sure yet") leaves the question open.
+    """
 
     value: str
     label: str
     code: str = ""
+    synonyms: tuple[str, ...] = ()
+    exclusive: bool = False
+    open_item: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,9 @@ class Field:
     child's last episode: it is always asked afresh. ``dated_by`` names the date field that
     says when a photo was taken (its age is shown when the photo is carried over).
     ``classification`` is the field's sensitivity level; a flow's fields must all have one.
+    ``same_as`` names an earlier field whose answer "same" copies (the guardian's agency is
+    often the worker's own). ``describes`` marks a text question that asks for a name or a
+    description, so a bare yes or no is refused rather than stored as one.
     """
 
     name: str
@@ -108,6 +119,8 @@ class Field:
     classification: Level | None = None
     carry: bool = True
     dated_by: str = ""
+    same_as: str = ""
+    describes: bool = False
 
     @property
     def title(self) -> str:
@@ -196,11 +209,12 @@ class Milestone:
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """An NCIC category (MKE) suggested to law enforcement when its condition holds."""
+    """An NCIC category (MKE) or flag (CA, AA) suggested when its condition holds, and why."""
 
     code: str
     label: str
     when: Condition | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +257,7 @@ class Flow:
     ``facts`` names the values the service supplies beside the answers (e.g. the episode
     number of a known child); ``Fact`` conditions may read only these. ``child_keys`` lists the
     groups of answers that identify a child across episodes (case number; name and birth date).
+    ``readout_details`` are read-out lines shown only once answered (the cautions in words).
     """
 
     id: str
@@ -253,7 +268,9 @@ class Flow:
     alerts: tuple[Alert, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     categories: tuple[Category, ...] = ()
+    ncic_flags: tuple[Category, ...] = ()
     readout: tuple[str, ...] = ()
+    readout_details: tuple[str, ...] = ()
     subject_field: str = ""
     clock_field: str = ""
     deadlines: tuple[Deadline, ...] = ()

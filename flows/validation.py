@@ -37,6 +37,12 @@ def validate_flow(flow: Flow) -> Flow:
                 raise FlowDefinitionError(
                     f"field {fld.name!r}: not_before must name an earlier datetime field"
                 )
+        if fld.same_as:
+            other = _known(fld.name, fld.same_as, order)
+            if order[other] >= position or flow.field(other).kind is not fld.kind:
+                raise FlowDefinitionError(
+                    f"field {fld.name!r}: same_as must name an earlier field of its kind"
+                )
     for alert in flow.alerts:
         for trigger in alert.triggers:
             for name in trigger.when.fields():

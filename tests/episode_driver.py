@@ -53,17 +53,10 @@ FIXED = {
     "prior_episode_count": "1",
 }
 # The "realistic" worker's child (the group-home case of tests/transcripts): insulin-dependent,
-# signs of exploitation, tattoos and piercings. The "minimal" worker answers no to every yes/no.
+# signs of exploitation, tattoos and piercings; these are ticked in the checklists and answered
+# yes at a yes/no. The "minimal" worker ticks "None of these" and answers no to every yes/no.
 YES = frozenset(
-    {
-        "has_medical_condition",
-        "takes_medication",
-        "online_enticement_risk",
-        "csec_indicators",
-        "has_tattoos",
-        "has_piercings",
-        "wears_glasses",
-    }
+    {"medical", "medication", "online_enticement", "csec", "tattoos", "piercings", "glasses"}
 )
 BY_KIND = {
     Kind.TEXT: "Not known beyond what is on file",
@@ -137,6 +130,9 @@ def answer(
         return FIXED[name].format(n=episode)
     if name in yes:
         return "yes"
+    if prompt.kind is Kind.MULTI_CHOICE and any(c.exclusive for c in prompt.choices):
+        ticked = [c.value for c in prompt.choices if c.value in yes]
+        return ", ".join(ticked) or next(c.value for c in prompt.choices if c.exclusive)
     if prompt.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
         return next(c.value for c in prompt.choices if c.value not in ("keep", "unknown", "skip"))
     return BY_KIND.get(prompt.kind, "skip")

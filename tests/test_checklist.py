@@ -201,7 +201,7 @@ def test_deadlines_are_shown_in_the_agency_zone_whatever_offset_the_clock_answer
     rep = report(eastern, profile=PROFILES["MO"])
 
     assert rep.deadlines[0].due_at.tzinfo == CHICAGO
-    assert "  Report to law enforcement: due 02:00 — 1 h 20 min left" in render_status_text(
+    assert "  Report to law enforcement: due 02:00 CST — 1 h 20 min left" in render_status_text(
         rep, now=NOW
     )
 
@@ -216,14 +216,14 @@ def test_status_shows_each_step_with_its_time_left_counted_from_the_clock() -> N
 
     assert "CHECKLIST (Missouri (MO) deadlines)" in text
     assert step_lines(text)[:3] == [
-        "  ○ Report to law enforcement: due 02:00 — 1 h 20 min left",
+        "  ○ Report to law enforcement: due 02:00 CST — 1 h 20 min left",
         "  ✓ Report to NCMEC — 1523364",
         "  ○ Reach a supervisor — open",
     ]
     assert "  – Notify the tribe (Indian child) — not applicable" in step_lines(text)
     assert "    + Notify the juvenile officer and the Highway Patrol." in text
     later = render_status_text(rep, now=TOLD + timedelta(hours=2, minutes=10))
-    assert "  ○ Report to law enforcement: due 02:00 — OVERDUE by 10 min" in later
+    assert "  ○ Report to law enforcement: due 02:00 CST — OVERDUE by 10 min" in later
 
 
 def test_status_says_immediately_for_a_duty_the_law_gives_no_time() -> None:
@@ -242,7 +242,9 @@ def test_status_lists_the_earliest_deadline_first_and_before_the_checklist() -> 
     assert deadlines[0] == (
         "  Reach a supervisor: due immediately — not done yet, 40 min since notified"
     )
-    assert deadlines[1].startswith("  Report to law enforcement: due Sun Nov 29 00:00 — 23 h 20")
+    assert deadlines[1].startswith(
+        "  Report to law enforcement: due Sun Nov 29 00:00 CST — 23 h 20"
+    )
     assert text.index("DEADLINES (") < text.index("CHECKLIST (") < text.index("RISK FLAGS")
 
 
@@ -262,7 +264,7 @@ def test_the_supervisor_summary_shows_the_checklist_with_overdue_steps_marked() 
 
     assert "<b>CHECKLIST</b> (Texas (TX) deadlines)" in html
     assert "⏰ ○ <b>Reach a supervisor: due immediately — not done yet, 40 min since" in html
-    assert "○ Report to NCMEC: due Sun Nov 29 00:00 — 23 h 20 min left" in html
+    assert "○ Report to NCMEC: due Sun Nov 29 00:00 CST — 23 h 20 min left" in html
     assert "  + Notify the special investigator." in html
 
 
@@ -275,7 +277,7 @@ def test_the_pdf_prints_the_checklist_as_one_table_after_the_deadlines() -> None
 
     assert text.index("DEADLINES") < text.index("CHECKLIST (Georgia (GA) deadlines)")
     assert "Report to law enforcement — Dayton PD · 25-004512" in text
-    assert "NCIC entry confirmed (NIC number): due Sun Nov 29 00:00 — 23 h 20 min left" in text
+    assert "NCIC entry confirmed (NIC number): due Sun Nov 29 00:00 CST — 23 h 20 min left" in text
     assert "+ Update NCMEC once the police report exists." in text
 
 
@@ -305,7 +307,7 @@ def test_the_interview_status_command_uses_its_profile_and_facts() -> None:
     assert reply.report.profile_title == "North Dakota (ND) deadlines"
     text = render_status_text(reply.report, now=NOW)
     assert "  ✓ Reach a supervisor — J. Smith, 00:14" in step_lines(text)
-    assert "  ○ Report to NCMEC: due 12:00 — 11 h 20 min left" in step_lines(text)
+    assert "  ○ Report to NCMEC: due 12:00 CST — 11 h 20 min left" in step_lines(text)
 
 
 def test_the_service_builds_reports_with_the_agency_profile(tmp_path: Path) -> None:

@@ -201,8 +201,9 @@ def test_a_known_child_is_offered_the_last_episode_right_after_name_and_birth_da
     story: Story,
 ) -> None:
     asked = story.second.asked
-    assert asked[asked.index("child_name") + 1] == "_prefill.child"
+    assert asked[asked.index("child_name") + 1] == "_prefill.call"
     assert [k for k in asked if k.startswith("_prefill.")] == [
+        "_prefill.call",
         "_prefill.child",
         "_prefill.risks",
         "_prefill.reporter",
@@ -211,7 +212,6 @@ def test_a_known_child_is_offered_the_last_episode_right_after_name_and_birth_da
         "_prefill.placement",
         "_prefill.background",
         "_prefill.history",
-        "_prefill.long_term",
     ]
     assert not any(k.startswith("_prefill.") for k in story.first.asked)
 
@@ -442,10 +442,14 @@ def test_the_long_term_checklist_opens_after_the_configured_days(tmp_path: Path)
         "dna_reference_given",
         "ncmec_forensic_services",
     ]
+    # The records police need for the 30-day update are asked now, not the first night.
+    records = [i.key for i in service.report(first.report_id).open_items if i.long_term]
+    assert {"medical_records_available", "fingerprints_on_file"} <= set(records)
+    assert len(records) == 9
     (due,) = service.long_term_due()
     assert due.report_id == first.report_id and due.kind == "long_term"
     notified = (START - timedelta(hours=4)).astimezone(UTC) + timedelta(days=30)  # "4 hours ago"
-    assert due.due_at == notified and due.label == "Long-term checklist: 5 items open"
+    assert due.due_at == notified and due.label == "Long-term checklist: 9 items open"
     service.handle_text("w1", "edit medical records given")
     service.handle_text("w1", "given")
     left = [i.key for i in service.report(first.report_id).open_items if i.section == checklist]

@@ -23,34 +23,18 @@ from flows.validation import validate_flow
 
 NOW = datetime(2026, 11, 28, 23, 0, tzinfo=ZoneInfo("America/New_York"))
 
+# Triage 0.1, 0.3-0.7: the options of the one triage checklist.
 TRIAGE_DANGER_QUESTIONS = (
-    "immediate_danger",  # 0.1
-    "incapacity",  # 0.3
-    "with_endangering_person",  # 0.4
-    "dangerous_situation",  # 0.5
-    "identified_trafficking_victim",  # 0.6
-    "out_of_character_disappearance",  # 0.7
+    "immediate_danger",
+    "incapacity",
+    "with_endangering_person",
+    "dangerous_situation",
+    "identified_trafficking_victim",
+    "out_of_character",
 )
 
-# A10: each risk question, or the triage question that stands in for it.
-RISK_QUESTIONS = (
-    "has_medical_condition",
-    "takes_medication",
-    "has_mental_health_condition",
-    "suicide_risk",
-    "uses_substances",
-    "is_pregnant",
-    "has_developmental_disability",
-    "gang_involved",
-    "online_enticement_risk",
-    "csec_indicators",
-    "with_endangering_person",
-    "missing_type",  # "abductor known"
-    "exposure_risk",
-    "out_of_character_disappearance",
-    "has_violence_or_weapons",
-    "other_danger",
-)
+# A10: the two checklists and the choice that stand for every risk question.
+RISK_QUESTIONS = ("triage", "missing_type", "cautions")
 
 # Section B rows, by the flag that stands for each.
 SECTION_B_FLAGS = (
@@ -346,8 +330,9 @@ def test_missing_type_maps_runaway_and_abductions_to_ncic_mpc() -> None:
 
 def test_readout_follows_the_ncic_order_for_the_officer() -> None:
     ncic = [FLOW.field(name).ncic for name in FLOW.readout]
-    assert ncic[:9] == ["NAM", "DOB", "SEX", "RAC", "HGT", "WGT", "EYE", "HAI", "DLC"]
-    assert FLOW.readout[-1] == "last_seen_place"
+    assert ncic[:8] == ["NAM", "DOB", "SEX", "RAC", "HGT", "WGT", "EYE", "HAI"]
+    assert [FLOW.field(n).ncic for n in FLOW.readout[9:11]] == ["DLC", ""]
+    assert FLOW.readout[-1] == "photo"
 
 
 def test_categories_go_involuntary_endangered_disability_other_then_juvenile_default() -> None:
@@ -364,10 +349,11 @@ def test_categories_go_involuntary_endangered_disability_other_then_juvenile_def
         ({"age_band": "18_20"}, "EMO"),
         ({}, "EMJ"),
         ({"missing_type": "non_family_abduction", "date_of_birth": born_years_ago(19)}, "EMI"),
-        ({"with_endangering_person": "yes"}, "EME"),
-        ({"identified_trafficking_victim": "yes"}, "EME"),
-        ({"suicide_risk": "yes"}, "EME"),
-        ({"incapacity": "yes"}, "EMD"),
+        ({"triage": ["with_endangering_person"]}, "EME"),
+        ({"triage": ["identified_trafficking_victim"]}, "EME"),
+        ({"cautions": ["suicide"]}, "EME"),
+        ({"triage": ["incapacity"]}, "EMD"),
+        ({"missing_type": "family_abduction", "triage": ["immediate_danger"]}, "EMI"),
     ],
 )
 def test_category_suggestion_matches_the_circumstances(
@@ -384,11 +370,10 @@ def test_triage_is_the_first_section_and_holds_the_immediate_report_questions() 
     assert triage.name == "triage"
     assert triage.relevant is None
     names = [i.name for i in triage.items if isinstance(i, Field)]
-    assert set(TRIAGE_DANGER_QUESTIONS) <= set(names)
-    assert names[0] == "immediate_danger"
-    for name in TRIAGE_DANGER_QUESTIONS:
-        fld = FLOW.field(name)
-        assert fld.kind is Kind.YES_NO and fld.required and fld.relevant is None, name
+    assert names[0] == "triage"
+    checklist = FLOW.field("triage")
+    assert checklist.kind is Kind.MULTI_CHOICE and checklist.required and not checklist.relevant
+    assert set(TRIAGE_DANGER_QUESTIONS) <= {c.value for c in checklist.choices}
     assert {"date_of_birth", "age_band"} <= set(names)
 
 
@@ -404,8 +389,8 @@ def test_age_band_is_asked_only_when_the_date_of_birth_is_not_known() -> None:
 
 @pytest.mark.parametrize("question", TRIAGE_DANGER_QUESTIONS)
 def test_a_yes_to_any_triage_danger_question_says_call_911(question: str) -> None:
-    assert alert_holds({question: "yes"})
-    assert not alert_holds({question: "no"})
+    assert alert_holds({"triage": [question]})
+    assert not alert_holds({"triage": ["none"]})
 
 
 def test_a_child_under_13_by_date_of_birth_says_call_911() -> None:
@@ -435,7 +420,9 @@ def call_ready() -> tuple[str, ...]:
 
 
 def test_call_ready_milestone_covers_the_readout_clothing_and_missing_type() -> None:
-    assert set(FLOW.readout) | {"clothing", "missing_type"} <= set(call_ready())
+    always = {n for n in FLOW.readout if FLOW.field(n).relevant is None}
+    assert always - {"child_phones"} <= set(call_ready())
+    assert POSITION["child_phones"] < POSITION["photo"]
     assert "police" in FLOW.milestones[0].message
 
 
@@ -447,14 +434,13 @@ def test_call_ready_milestone_lists_only_questions_that_are_always_asked() -> No
         assert not list(guards(place)), name
 
 
-def test_call_ready_milestone_waits_until_every_risk_question_has_had_its_turn() -> None:
+def test_call_ready_milestone_waits_for_the_checklists_but_not_their_follow_ups() -> None:
     last_required = max(POSITION[name] for name in call_ready())
     assert all(POSITION[name] <= last_required for name in RISK_QUESTIONS)
-    always_asked = [n for n in RISK_QUESTIONS if FLOW.field(n).relevant is None]
-    assert set(always_asked) <= set(call_ready())
+    assert set(RISK_QUESTIONS) <= set(call_ready())
 
 
-def test_call_ready_is_announced_for_a_boy_right_after_the_last_risk_question() -> None:
+def test_call_ready_is_announced_for_a_boy_right_after_the_photo() -> None:
     interview = Interview(FLOW)
     reply = interview.start(now=NOW)
     answers = {"date_of_birth": "03/07/2011", "sex": "male", "state": "OH"}
@@ -469,8 +455,9 @@ def test_call_ready_is_announced_for_a_boy_right_after_the_last_risk_question() 
     for _ in range(80):
         assert reply.prompt is not None
         key, kind = reply.prompt.key, reply.prompt.kind
-        assert key != "is_pregnant"
-        if kind in (Kind.CHOICE, Kind.MULTI_CHOICE) and key not in answers:
+        if (kind is Kind.MULTI_CHOICE and key not in answers) or kind is Kind.PHONE:
+            text = "none"
+        elif kind in (Kind.CHOICE, Kind.MULTI_CHOICE) and key not in answers:
             text = reply.prompt.choices[0].value
         else:
             text = answers.get(key, fallback.get(kind, "Some details"))
@@ -479,7 +466,7 @@ def test_call_ready_is_announced_for_a_boy_right_after_the_last_risk_question() 
         if any("NCIC entry" in alert for alert in reply.alerts):
             announced_after = key
             break
-    assert announced_after == "other_danger"
+    assert announced_after == "photo"
 
 
 # -- risk flags and follow-ups ---------------------------------------------------------------------
@@ -497,11 +484,13 @@ def test_every_defined_flag_is_used_by_a_follow_up_question() -> None:
     assert set(FLAGS) <= follow_ups
 
 
-def test_follow_ups_come_straight_after_their_risk_question() -> None:
+def test_follow_ups_of_the_cautions_come_after_the_milestone_in_one_run() -> None:
+    last_required = max(POSITION[name] for name in call_ready())
     for flag in ("medical", "medication", "mental_health", "suicide", "substance_use", "gang"):
-        (question,) = flag_reads(FLAGS[flag])
+        assert flag_reads(FLAGS[flag]) == {"cautions"}
         users = [p.position for p in places() if flag in follow_up_flags(p)]
-        assert users == list(range(POSITION[question] + 1, POSITION[question] + 1 + len(users)))
+        assert users == list(range(users[0], users[0] + len(users)))
+        assert users[0] > last_required
 
 
 def test_ncic_caution_codes_are_suggested_only_where_a_yes_supports_them() -> None:
@@ -511,8 +500,9 @@ def test_ncic_caution_codes_are_suggested_only_where_a_yes_supports_them() -> No
     assert cmc["substance_use"] == "20"
     assert cmc["medical"] == "01"
     assert cmc["violence"] in ("00", "05")
-    assert cmc["gang"] in ("00", "05")
-    assert all(code != "90" for code in cmc.values())
+    assert cmc["gang"] == ""  # a gang alone does not say "violent tendencies"
+    codes = {c.value: c.code for c in FLOW.field("cautions").choices}
+    assert (codes["diabetic"], codes["epileptic"], codes["heart_condition"]) == ("90", "65", "50")
 
 
 def test_third_or_later_episode_raises_the_repeat_runaway_flag() -> None:
@@ -538,18 +528,15 @@ def test_questions_triage_already_answered_are_never_asked_again() -> None:
     triage = {n for n in POSITION if FLOW.locate(n)[1].name == "triage"}
     for flag in ("endangering_company", "out_of_character"):
         assert flag_reads(FLAGS[flag]) <= triage, flag
-    assert not asked("has_developmental_disability", {"incapacity": "yes"})
-    assert asked("has_developmental_disability", {"incapacity": "no"})
-    assert not asked("csec_indicators", {"identified_trafficking_victim": "yes"})
-    assert Ctx({"incapacity": "yes"}).flag("disability")
-    assert Ctx({"identified_trafficking_victim": "yes"}).flag("csec")
-    assert Ctx({"dangerous_situation": "yes"}).flag("danger")
+    assert "developmental_disability" not in {c.value for c in FLOW.field("cautions").choices}
+    assert Ctx({"triage": ["incapacity"]}).flag("disability")
+    assert Ctx({"triage": ["identified_trafficking_victim"]}).flag("csec")
+    assert Ctx({"triage": ["dangerous_situation"]}).flag("danger")
 
 
-def test_pregnancy_is_not_asked_when_the_recorded_sex_is_male() -> None:
-    assert not asked("is_pregnant", {"sex": "male"})
-    assert asked("is_pregnant", {"sex": "female"})
-    assert asked("is_pregnant", {})
+def test_pregnancy_follow_ups_are_asked_only_when_pregnant_is_ticked() -> None:
+    assert asked("pregnancy_details", {"cautions": ["pregnant", "medical"]})
+    assert not asked("pregnancy_details", {"cautions": ["medical"]})
 
 
 def test_young_child_follow_ups_are_asked_only_for_a_child_under_13() -> None:
@@ -624,10 +611,11 @@ def test_custody_sexual_and_past_episode_details_are_sensitive() -> None:
         assert FLOW.field(name).sensitive, name
 
 
-def test_the_photo_is_sensitive_required_and_takes_several() -> None:
-    photo = FLOW.field("photo")
-    assert photo.kind is Kind.PHOTO
-    assert photo.sensitive and photo.required and photo.multiple
+def test_the_photo_is_one_message_and_more_photos_can_follow_later() -> None:
+    photo, more = FLOW.field("photo"), FLOW.field("more_photos")
+    assert photo.kind is Kind.PHOTO and more.kind is Kind.PHOTO
+    assert photo.sensitive and photo.required and not photo.multiple
+    assert more.sensitive and more.multiple and not more.required
     assert asked("photo_date", {"photo": [1]})
     assert not asked("photo_date", {})
 

@@ -30,7 +30,7 @@ def test_a_worker_asked_the_same_question_three_times_fails_loudly(
     # A date of birth that is always refused, with a fallback that is refused too.
     broken = Case("broken", "broken", CASE.now, {**CASE.facts, "date_of_birth": "soon"})
     monkeypatch.setattr(Worker, "fallback", lambda self, prompt, why: Move(TYPED, "soon"))
-    with pytest.raises(interaction_cost.Stuck, match="'date_of_birth' asked 3 times"):
+    with pytest.raises(interaction_cost.Stuck, match="asked 3 times in a row"):
         interaction_cost.run_case(broken, tmp_path)
 
 

@@ -316,7 +316,7 @@ def test_render_text_reads_police_then_flags_sections_open_items_and_deadlines()
     ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
-    assert "  Name ............. Ana Maria Ruiz [NAM]\n" in text
+    assert "  Name ............. Ana Maria Ruiz [NAM RUIZ, ANA MARIA]\n" in text
     assert "[DOB 20110307]\n" in text
     assert "  Age .............. 15\n" in text
     assert "  Hair ............. Brown [HAI BRO]\n" in text
@@ -324,8 +324,13 @@ def test_render_text_reads_police_then_flags_sections_open_items_and_deadlines()
     assert "  ! Medical condition [CMC 80] — Worker reported a medical condition\n" in text
     assert "      Condition: Type 1 diabetes\n" in text
     assert "  - Law enforcement › LE case number — unknown\n" in text
-    assert "  Supervisor told: due Sat Nov 28, 2026 01:50 — OVERDUE by 10 h 10 min\n" in text
-    assert "  Law-enforcement report: due Sat Nov 28, 2026 23:50 — 11 h 50 min left\n" in text
+    assert (
+        "  Supervisor told: due Sat Nov 28, 2026 01:50 UTC-06:00 — OVERDUE by 10 h 10 min\n" in text
+    )
+    assert (
+        "  Law-enforcement report: due Sat Nov 28, 2026 23:50 UTC-06:00 — 11 h 50 min left\n"
+        in text
+    )
     assert all(len(x) <= 100 for x in text.splitlines())
 
 
@@ -333,7 +338,9 @@ def test_render_text_counts_down_from_the_time_it_is_rendered() -> None:
     report = report_for(ANA)
     later = render_text(report, now=NOW + timedelta(hours=12))
 
-    assert "Law-enforcement report: due Sat Nov 28, 2026 23:50 — OVERDUE by 10 min" in later
+    assert (
+        "Law-enforcement report: due Sat Nov 28, 2026 23:50 UTC-06:00 — OVERDUE by 10 min" in later
+    )
 
 
 def test_render_text_shows_markup_and_line_breaks_verbatim() -> None:
@@ -372,7 +379,7 @@ def test_report_to_dict_is_ready_for_json() -> None:
         "key": "child_name",
         "label": "Name",
         "value": "Ana Maria Ruiz",
-        "code": "",
+        "code": "RUIZ, ANA MARIA",
         "sensitive": False,
         "ncic": "NAM",
     }
@@ -390,7 +397,7 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
     from flows.missing_from_care import FLOW as REAL
 
     typed = {
-        "immediate_danger": "yes",
+        "triage": "1",
         "child_name": "Ruiz, Ana Maria",
         "date_of_birth": "03/07/2011",
         "sex": "female",
@@ -411,7 +418,7 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
     text = render_text(report, now=NOW)
 
     assert [(x.key, x.ncic, x.code) for x in report.police] == [
-        ("child_name", "NAM", ""),
+        ("child_name", "NAM", "RUIZ, ANA MARIA"),
         ("date_of_birth", "DOB", "20110307"),
         ("age", "", ""),
         ("sex", "SEX", "F"),
@@ -420,8 +427,13 @@ def test_the_real_flow_reads_the_ncic_core_to_police_in_order() -> None:
         ("weight", "WGT", "095"),
         ("eyes", "EYE", "BLU"),
         ("hair", "HAI", "BRO"),
-        ("last_seen_at", "DLC", ""),
+        ("clothing", "", ""),
+        ("last_seen_at", "DLC", "20261127"),
         ("last_seen_place", "", ""),
+        ("missing_type", "MPC", ""),
+        ("cautions", "CMC", ""),
+        ("child_phones", "", ""),
+        ("photo", "", ""),
     ]
     assert line(report.police, "age").value == "15"
     assert report.category is not None and report.category.code == "EME"

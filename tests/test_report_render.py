@@ -73,7 +73,7 @@ def _fake(field: Field, key: str) -> JsonValue:
 def rich_answers() -> dict[str, Answer]:
     """Answers the real flow the way a long, worrying report goes: most risks are 'yes'."""
     typed = {
-        "immediate_danger": "yes",
+        "triage": "1",
         "child_name": "Ruiz, Ana María",
         "date_of_birth": "03/07/2011",
         "sex": "female",
@@ -264,7 +264,13 @@ def test_pdf_has_the_child_the_ncic_codes_and_page_furniture(rich: Report) -> No
 
     assert data.startswith(b"%PDF")
     assert "Missing child report #7 — Ruiz, Ana María" in text
-    for code in ("POLICE READ-OUT (NCIC)", "[NAM]", "DOB 20110307", "HAI BRO", "HGT 504"):
+    for code in (
+        "POLICE READ-OUT (NCIC)",
+        "[NAM RUIZ, ANA MARÍA]",
+        "DOB 20110307",
+        "HAI BRO",
+        "HGT 504",
+    ):
         assert code in text
     assert "CONFIDENTIAL — child welfare record" in text
     pages = len(reader.pages)
@@ -334,3 +340,19 @@ def test_minimal_also_leaves_out_special_category_answers_not_marked_sensitive()
     assert lines["placement_type"].sensitive and lines["parents_status"].sensitive
     assert "Group home" in "".join(render_html(report, now=NOW))
     assert "Group home" not in "".join(render_html(report, now=NOW, minimal=True))
+
+
+def test_every_time_in_the_report_says_its_time_zone(rich: Report) -> None:
+    from flows.report_text import render_text
+
+    for text in (render_text(rich, now=NOW), check(render_html(rich, now=NOW))):
+        times = re.findall(r"\d\d:\d\d(?: (?:UTC[+-]\d\d:\d\d|[A-Z]{3,4}))?", text)
+        assert times and all(" " in t for t in times), [t for t in times if " " not in t]
+    assert "generated Sat Nov 28, 2026 12:00 EST" in render_text(rich, now=NOW)
+
+
+def test_a_mnemonic_with_no_code_prints_no_empty_code_in_the_read_out() -> None:
+    answers = {**rich_answers(), "missing_type": answered("undetermined")}
+    html = "".join(render_html(build_report(REAL, answers, now=NOW, report_id=7), now=NOW))
+    assert "Missing type: <b>Not clear yet</b>" in html
+    assert "<code>MPC</code>" not in html and "<code></code>" not in html

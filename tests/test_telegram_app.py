@@ -303,8 +303,13 @@ async def test_the_real_flow_asks_its_first_questions_with_buttons(real: Chat) -
     await real.send("/start")
     first = real.keyboard_message()
     labels = [b["text"] for row in first["reply_markup"]["inline_keyboard"] for b in row]
-    assert "Unknown" in labels and len(labels) >= 3
-    for _ in range(3):
+    assert "Unknown" in labels and "Done" in labels and len(labels) >= 3
+    # The triage checklist: a tap ticks an option, Done answers it.
+    await real.tap(labels[0])
+    marked = real.api.sent("editMessageReplyMarkup")[-1]["reply_markup"]
+    real.api.sent()[-1]["reply_markup"] = marked  # the client shows the new keyboard
+    await real.tap("Done")
+    for _ in range(2):
         shown = real.keyboard_message()
         buttons = [b for row in shown["reply_markup"]["inline_keyboard"] for b in row]
         await real.tap(buttons[0]["text"])
@@ -606,6 +611,6 @@ async def test_a_known_child_gets_still_accurate_buttons_per_section(real: Chat)
     await real.send("Alvarez, Destiny Marie")
     text = real.last_text()
     assert "This child was reported missing before (report #1" in text
-    assert "The child — from the last report:" in text and "Still accurate?" in text
+    assert "For the police call — from the last report:" in text and "Still accurate?" in text
     await real.tap("Yes, keep all")
-    assert "✓ Kept 11 answers." in real.last_text() and "wearing" in real.last_text()
+    assert "✓ Kept 7 answers." in real.last_text() and "wearing" in real.last_text()

@@ -94,6 +94,7 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
     try:
         api.wait_for(lambda calls: any(c[0] == "setMyCommands" for c in calls), timeout=20)
         question = step(api, "message", text(1, "/start"))
+        question = step(api, "message", text(2, "none of these"))  # the triage checklist
         for n in range(3):
             question = step(api, "callback_query", tap(question, n))
         for n in range(3):
@@ -112,8 +113,8 @@ def test_the_bot_takes_a_short_report_over_http_and_stops_on_sigterm(
     assert b"123:TEST" not in err  # the token never reaches the logs
     engine = make_engine(db_url)
     with engine.connect() as db:
-        assert db.execute(sql("SELECT count(*) FROM answer")).scalar_one() == 6
+        assert db.execute(sql("SELECT count(*) FROM answer")).scalar_one() == 7
         values = [v for (v,) in db.execute(sql("SELECT value FROM answer WHERE value IS NOT NULL"))]
         assert values and all(v.startswith("enc1:") for v in values)  # sealed with the env key
-        assert db.execute(sql("SELECT count(*) FROM processed_update")).scalar_one() == 8
+        assert db.execute(sql("SELECT count(*) FROM processed_update")).scalar_one() == 9
     engine.dispose()

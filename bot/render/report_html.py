@@ -93,7 +93,8 @@ def heading(report: Report) -> tuple[str, str]:
 
 def row(line: Line) -> Row:
     """Returns the line with its NCIC mnemonic and code apart ('Brown', 'HAI BRO')."""
-    code = " ".join(part for part in (line.ncic, line.code) if part)
+    # A mnemonic with no code ("[MPC]" for "not clear yet") tells the officer nothing.
+    code = f"{line.ncic} {line.code}".strip() if line.code else ""
     # "Brown (BRO)" already names the code, which the code column says again.
     value = line.value.removesuffix(f" ({line.code})") if line.code else line.value
     return Row(line.label, value, code)
