@@ -9,7 +9,6 @@ interview's ``learner``, inside the same step, so one call makes the whole reply
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from flows.answer_checks import answer_value
@@ -125,11 +124,6 @@ class Interview(InterviewCore):
             return False
         self._fire(Trigger.RECOVER)
         return True
-
-    def offer_carried(self, reply: Reply, carried: Mapping[str, Answer], *, now: datetime) -> Reply:
-        """Takes a known child's carried answers mid-step and re-asks with them on offer."""
-        self._now = now
-        return self.take(reply, Context(carried=carried, facts=self.facts))
 
     def current_key(self, *, now: datetime) -> str | None:
         """Returns the storage key of the question being asked, if any."""

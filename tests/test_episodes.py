@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ from bot.render.report_pdf import render_pdf
 from bot.service.episodes import Episodes
 from bot.service.intake import IntakeService
 from flows.conditions import Answered
-from flows.engine import Interview
+from flows.engine import Context, Interview, Reply
 from flows.missing_from_care import FLOW
 from flows.prefill import carried_answers
 from flows.report import render_text
@@ -79,11 +79,20 @@ CARRIED = {
 
 def known_child() -> Interview:
     """Returns an interview of a child the service has just recognised by name."""
-    interview = Interview(EP_FLOW)
+
+    offered: list[str] = []
+
+    def learner(reply: Reply, answers: Mapping[str, Answer]) -> Context | None:
+        # As the service does: the child is recognised once the name is in, in that step.
+        if "child_name" not in answers or offered:
+            return None
+        offered.append("child_name")
+        return Context(carried=CARRIED)
+
+    interview = Interview(EP_FLOW, learner=learner)
     interview.start(now=NOW)
     interview.handle("no", now=NOW)
-    reply = interview.handle("Ana Ruiz", now=NOW)
-    interview.offer_carried(reply, CARRIED, now=NOW)
+    interview.handle("Ana Ruiz", now=NOW)
     return interview
 
 
