@@ -26,6 +26,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 from storage import audit as audit  # registers the audit table with the metadata
 from storage import children as children  # registers the child and recovery-link tables
 from storage import crypto
+from storage import denials as denials  # registers the refusal-count table
 from storage import outbox as outbox  # registers the outbox and acknowledgement tables
 from storage import reminders as reminders  # registers the reminder table
 from storage import staff as staff  # registers the staff table
