@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import admin_cli, db_cli, log_safety, maintenance
+from bot import admin_cli, db_cli, export_cli, log_safety, maintenance
 from bot.access import Access
 from bot.config import Settings
 from bot.console import run_console
-from bot.intake import IntakeService, ReportNotFound
+from bot.intake import IntakeService
 from bot.keys import MISSING, demo_keyring, production_keyring
 from flows.missing_from_care import FLOW
 from flows.validation import validate_flow
@@ -57,9 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     found = commands.add_parser("found", help="record that a missing child was found")
     found.add_argument("report_id", type=int)
     found.add_argument("--worker", default=None, help="who is reporting (default: your login)")
-    export = commands.add_parser("export", help="print a stored report")
-    export.add_argument("report_id", type=int)
-    export.add_argument("--format", choices=("text", "json"), default="text")
+    export = commands.add_parser("export", help="print a stored report or write it as a file")
+    export_cli.add_arguments(export)
     db_cli.add_parser(commands)
     maintenance.add_commands(commands)
     admin_cli.add_parser(commands)
@@ -99,13 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         access = Access(service.engine, service.clock)
         return admin_cli.run(args, access, out=sys.stdout, err=sys.stderr)
     if args.command == "export":
-        try:
-            actor = f"console:{_login()}"
-            sys.stdout.write(service.export(args.report_id, fmt=args.format, actor=actor))
-        except ReportNotFound:
-            sys.stderr.write(f"No report #{args.report_id}.\n")
-            return 1
-        return 0
+        actor = f"console:{_login()}"
+        return export_cli.run(args, service, actor=actor, out=sys.stdout, err=sys.stderr)
     worker = f"console:{getattr(args, 'worker', None) or _login()}"
     return run_console(
         service,
