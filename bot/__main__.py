@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from bot import admin_cli, db_cli, export_cli, log_safety, maintenance
+from bot import admin_cli, backup_cli, db_cli, export_cli, log_safety, maintenance
 from bot.access import Access
 from bot.config import Settings
 from bot.console import run_console
@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print a stored report or write it as a file")
     export_cli.add_arguments(export)
     db_cli.add_parser(commands)
+    backup_cli.add_parser(commands)
     maintenance.add_commands(commands)
     admin_cli.add_parser(commands)
     return parser
@@ -82,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "db":
         logging.basicConfig(stream=sys.stderr, level=level, format="%(levelname)s %(message)s")
         return db_cli.run(args, settings)
+    if args.command in backup_cli.COMMANDS:
+        return backup_cli.run(args, settings, out=sys.stdout, err=sys.stderr)
     # The terminal is the conversation: keep routine log lines out of it.
     log_safety.configure(level, stream=sys.stderr, floor=logging.WARNING)
     try:
