@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from storage import audit as audit  # registers the audit table with the metadata
 from storage import children as children  # registers the child and recovery-link tables
 from storage import crypto
+from storage import denials as denials  # registers the refusal-count table
 from storage import models as models  # registers the report, answer, photo and update tables
 from storage import outbox as outbox  # registers the outbox and acknowledgement tables
 from storage import reminders as reminders  # registers the reminder table

@@ -14,8 +14,8 @@ from bot.service.intake import IntakeService
 from bot.telegram.app import build_application
 from bot.terminal import admin_cli
 from bot.terminal.cli import _parser
+from storage import denials, staff
 from storage import repository as repo
-from storage import staff
 from storage.audit import AuditEvent
 from storage.staff import Role
 from tests.conftest import MINI_FLOW, NOW, ZONE
@@ -91,14 +91,17 @@ async def test_an_allowed_worker_gets_the_interview(chat: Chat) -> None:
     assert not [a for a in audit_rows(chat) if a[0] == "auth.denied"]
 
 
-async def test_the_same_stranger_is_told_once_in_ten_minutes_but_every_try_is_audited(
+async def test_the_same_stranger_is_told_once_in_ten_minutes_and_every_try_is_counted(
     chat: Chat,
 ) -> None:
     for n in range(50):
         await chat.send(f"hello {n}", user=STRANGER)
     assert len(chat.api.sent()) == 1
     denied = [a for a in audit_rows(chat) if a[0] == "auth.denied"]
-    assert len(denied) == 50
+    assert len(denied) == 1  # one audit row per sender and window, not one per update
+    with Session(chat.engine) as session:
+        [window] = denials.windows(session, sender=STRANGER["id"])
+    assert (window.count, window.first_at, window.last_at) == (50, NOW, NOW)
     assert all("hello" not in str(a) for a in audit_rows(chat))  # never the text
 
 

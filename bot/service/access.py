@@ -1,7 +1,8 @@
 """Who may use the bot, checked against the staff table on every update (no cache, AC-11).
 
-The gate keys only on the numeric Telegram user id. A refused update leaves one audit row and
-nothing else; the same unknown id is told no at most once per ``REFUSAL_EVERY`` (AC-03).
+The gate keys only on the numeric Telegram user id. A refused update leaves nothing but its count
+(``storage.denials``) and, for the first of a sender's window, one audit row; the same unknown id
+is told no at most once per ``REFUSAL_EVERY`` (AC-03), remembered in the database.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storage import audit
+from storage import audit, denials
 from storage import repository as repo
 from storage import staff as staff_table
 from storage.staff import Role, Staff
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, this is a private service. Access is by invitation only."
 REFUSAL_EVERY = timedelta(minutes=10)
+KEEP_DENIALS = timedelta(days=7)  # long enough to see a week's pattern of attempts
 NOT_ALLOWED = "Not allowed."
 
 
@@ -31,7 +33,6 @@ class Access:
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
         self.engine = engine
         self.clock = clock
-        self._refused: dict[int, datetime] = {}
 
     def member(self, telegram_id: int) -> Staff | None:
         """Returns the active member with this id, read fresh from the database."""
@@ -45,28 +46,33 @@ class Access:
             return staff_table.is_active(session, telegram_id)
 
     def deny(self, telegram_id: int | None, *, update_type: str) -> bool:
-        """Audits a refused update; True when the sender should be told (once per 10 minutes)."""
+        """Counts a refused update; True when the sender should be told (once per 10 minutes).
+
+        A stranger's first refusal in a window is audited and the rest only counted, so a flood
+        adds one audit row per sender and window. A member's refusal (sent as a channel or via a
+        bot) is still audited each time: members are few and each such try is worth a row.
+        """
         now = self.clock()
         actor = None if telegram_id is None else f"telegram:{telegram_id}"
         with repo.transaction(self.engine) as session:
-            audit.record(
-                session,
-                event="auth.denied",
-                at=now,
-                actor=actor,
-                outcome="denied",
-                reason=update_type,
-            )
-        log.info("auth.denied user=%s update=%s", telegram_id, update_type)
-        if telegram_id is None:
-            return False
-        if len(self._refused) > 10_000:  # a flood of ids must not grow memory without bound
-            self._refused = {k: t for k, t in self._refused.items() if now - t < REFUSAL_EVERY}
-        last = self._refused.get(telegram_id)
-        if last is not None and now - last < REFUSAL_EVERY:
-            return False
-        self._refused[telegram_id] = now
-        return True
+            counted = denials.count(session, sender=telegram_id, now=now, window=REFUSAL_EVERY)
+            member = telegram_id is not None and staff_table.is_active(session, telegram_id)
+            if counted.opened or member:
+                audit.record(
+                    session,
+                    event="auth.denied",
+                    at=now,
+                    actor=actor,
+                    outcome="denied",
+                    reason=update_type,
+                )
+        log.info("auth.denied user=%s update=%s count=%s", telegram_id, update_type, counted.count)
+        return telegram_id is not None and counted.opened
+
+    def forget_old_denials(self) -> int:
+        """Deletes refusal counts of windows over a week old (their audit rows stay)."""
+        with repo.transaction(self.engine) as session:
+            return denials.purge(session, before=self.clock() - KEEP_DENIALS)
 
     def forbid(self, telegram_id: int, *, object_id: str | int | None, reason: str) -> None:
         """Audits a member asking for something their role does not allow (AC-06, AC-07)."""

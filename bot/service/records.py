@@ -84,11 +84,15 @@ class Records(ServiceCore):
     def export(self, report_id: int, *, fmt: str, actor: str = "console") -> str:
         """Returns a stored report as plain text or JSON, and audits the export."""
         report = self.report(report_id)
-        with repo.transaction(self.engine) as session:
-            audit_export(session, report_id=report_id, fmt=fmt, actor=actor, now=self.now())
+        self.record_export(report_id, fmt=fmt, actor=actor)
         if fmt == "json":
             return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
         return render_text(report, now=self.now())
+
+    def record_export(self, report_id: int, *, fmt: str, actor: str) -> None:
+        """Audits that a report left the system, in which format and by whom."""
+        with repo.transaction(self.engine) as session:
+            audit_export(session, report_id=report_id, fmt=fmt, actor=actor, now=self.now())
 
     def record(self, event: str, *, report_id: int, actor: str, outcome: str, reason: str) -> None:
         """Audits an adapter-side event (e.g. a chat message that could not be deleted)."""

@@ -183,6 +183,7 @@ async def start(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         cast(Delivery, app.bot_data["delivery"]),
     )
     await asyncio.to_thread(access.seed_admins, app.bot_data["admin_ids"])
+    await asyncio.to_thread(access.forget_old_denials)
     interval = app.bot_data["delivery_interval"]
     if interval is None:
         return
