@@ -182,7 +182,9 @@ def _prompt(interview: InterviewCore, group: dict[str, JsonValue]) -> Prompt:
     heading = str(group.get("heading", MESSAGE_HEADING))
     text = understood(interview.flow, _understanding(group), heading=heading)
     hint = "Tap Yes if it is all right; Change to answer these one at a time."
-    return Prompt(QUEUE_KEY, text, hint, Kind.CHOICE, (ALL_CORRECT, CHANGE), "")
+    # One key per group, so each confirmation is its own question to an adapter.
+    key = f"{QUEUE_KEY}.{heading}"
+    return Prompt(key, text, hint, Kind.CHOICE, (ALL_CORRECT, CHANGE), "")
 
 
 def _with_notice(reply: Reply, notice: str) -> Reply:
