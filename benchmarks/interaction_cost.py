@@ -62,6 +62,7 @@ class Figures:
     fallbacks: list[str] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)
     open_items: int = 0
+    facts: int = 0  # answered lines in the submitted report (open items not counted)
     asked: list[str] = field(default_factory=list)  # the key of each question, in order
     sent: list[str] = field(default_factory=list)  # what answered it: "tap yes", "typed ..."
 
@@ -89,7 +90,9 @@ def send(service: IntakeService, outcome: Outcome, move: Move) -> Outcome:
     return service.handle_text(WORKER, move.text)
 
 
-def run_case(case: Case, folder: Path, *, flow: Flow = FLOW, cap: int = CAP) -> Figures:
+def run_case(
+    case: Case, folder: Path, *, flow: Flow = FLOW, cap: int = CAP, worker: Worker | None = None
+) -> Figures:
     """Drives one case from the opening message to the submitted report."""
     engine = repo.make_engine(f"sqlite:///{folder / f'{case.name}.db'}")
     repo.create_tables(engine)
@@ -97,16 +100,15 @@ def run_case(case: Case, folder: Path, *, flow: Flow = FLOW, cap: int = CAP) -> 
         flow=flow, engine=engine, clock=lambda: case.now, zone=ZONE, match_key=KEY
     )
     try:
-        return _converse(service, case, flow, cap)
+        return _converse(service, case, flow, cap, worker or Worker(case, flow))
     finally:
         engine.dispose()
 
 
-def _converse(service: IntakeService, case: Case, flow: Flow, cap: int) -> Figures:
+def _converse(service: IntakeService, case: Case, flow: Flow, cap: int, worker: Worker) -> Figures:
     alert = message_of(flow, "alert", "call_911")
     ready = message_of(flow, "milestone", "call_ready")
     figures = Figures(case.name, case.title, typed=1)
-    worker = Worker(case, flow)
     outcome = service.start(WORKER, new=True)  # the worker's "/new"
     messages, last_key, same, refused = 1, "", 0, False
     while outcome.reply.state != "submitted":
@@ -137,7 +139,9 @@ def _converse(service: IntakeService, case: Case, flow: Flow, cap: int) -> Figur
             figures.refused.append(f"{prompt.key}: {move.text!r}: {outcome.reply.error}")
         _milestones(service, outcome, figures, messages, alert, ready)
     figures.to_submit = messages
-    figures.open_items = len(service.report(outcome.report_id).open_items)
+    report = service.report(outcome.report_id)
+    figures.open_items = len(report.open_items)
+    figures.facts = sum(1 for s in report.sections for line in s.lines if line.value.strip())
     return figures
 
 

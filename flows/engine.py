@@ -15,7 +15,7 @@ from flows.answer_checks import answer_value
 from flows.answers import InvalidAnswer, format_value
 from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
-from flows.interview_core import InterviewCore, Learner
+from flows.interview_core import Learner
 from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger, lifecycle_diagram
 from flows.lookup import lookup
 from flows.prefill import CHANGE_SOME, KEEP_ALL, decision_key, keeps_all, pending
@@ -28,6 +28,7 @@ from flows.replies import (
     Reply,
     View,
 )
+from flows.say_once import SayOnce
 from flows.schema import Answer, Field, Kind, Section, Status
 from flows.slots import Slot, find_slot, next_slot, walk
 
@@ -51,7 +52,7 @@ CLOSED = "This report is closed."
 NOTHING_ASKED = "There is no question open right now."
 
 
-class Interview(InterviewCore):
+class Interview(SayOnce):
     """One report's conversation, restored from stored values and stepped one input at a time."""
 
     # -- public steps ------------------------------------------------------------------------
@@ -65,8 +66,8 @@ class Interview(InterviewCore):
     def resume(self, *, now: datetime) -> Reply:
         """Asks the current question again, e.g. after a restart."""
         self._now = now
-        if self.pending == "cancel":
-            return Reply(self.state, Event.RESUMED, prompt=CANCEL_PROMPT)
+        if self.pending:
+            return Reply(self.state, Event.RESUMED, prompt=self._pending_prompt())
         return self._ask(Event.RESUMED)
 
     def handle(self, text: str, *, now: datetime) -> Reply:
@@ -142,6 +143,8 @@ class Interview(InterviewCore):
         command = parse_command(text)
         if self.pending == "cancel":
             return self._confirm_cancel(command, text)
+        if (said := self._said_once(text, command)) is not None:
+            return said
         offered = self._offer()
         # "keep" and "change some" are commands elsewhere; here they answer "still accurate?".
         if offered is not None and (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flows.classification import require_levels
 from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
+from flows.missing_from_care_extract import HINTS
 from flows.schema import (
     Alert,
     Category,
@@ -2383,6 +2384,7 @@ FLOW = require_levels(
         id="missing_from_care",
         version="1",
         title="Child missing from care",
+        extract_hints=HINTS,
         sections=(
             TRIAGE,
             CALL,

@@ -45,6 +45,12 @@ class Event(StrEnum):
     PREFILL_KEPT = "prefill_kept"
     PREFILL_CHANGE = "prefill_change"
     PREFILL_UNCLEAR = "prefill_unclear"
+    # Several facts in one message, or a face sheet: understood, then confirmed with one tap.
+    UNDERSTOOD_ASKED = "understood_asked"
+    UNDERSTOOD_TAKEN = "understood_taken"
+    UNDERSTOOD_CHANGE = "understood_change"
+    FACE_SHEET = "face_sheet"
+    FACE_SHEET_REFUSED = "face_sheet_refused"
     # Views and help.
     REVIEW = "review"
     POLICE = "police"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from flows.conditions import Condition, JsonValue
+from flows.extract.hints import Hints
 from flows.rules import Alert, Category, ChecklistStep, Deadline, Milestone, RiskFlag, Trigger
 
 __all__ = [
@@ -195,6 +196,7 @@ class Flow:
     number of a known child); ``Fact`` conditions may read only these. ``child_keys`` lists the
     groups of answers that identify a child across episodes (case number; name and birth date).
     ``readout_details`` are read-out lines shown only once answered (the cautions in words).
+    ``extract_hints`` tell the engine how to read several facts or a face sheet in one message.
     """
 
     id: str
@@ -214,6 +216,7 @@ class Flow:
     checklist: tuple[ChecklistStep, ...] = ()
     facts: tuple[str, ...] = ()
     child_keys: tuple[tuple[str, ...], ...] = ()
+    extract_hints: Hints = field(default_factory=Hints)
     _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

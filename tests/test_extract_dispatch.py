@@ -29,7 +29,8 @@ def test_a_sighting_at_the_last_seen_question_fills_time_and_place() -> None:
 
 
 def test_yes_with_details_at_a_gate_fills_gate_and_follow_up() -> None:
-    assert keys("suicide_risk", "Yes: one attempt in 2025") == ("suicide_risk", "suicide_history")
+    said = "Yes: a man in a gray truck"
+    assert keys("foul_play_suspected", said) == ("foul_play_suspected", "foul_play_details")
 
 
 def test_a_plain_answer_is_left_to_the_question() -> None:

@@ -29,23 +29,19 @@ def said(text: str, proposals: list[Proposal]) -> dict[str, str]:
 
 
 def test_yes_with_details_fills_the_gate_and_its_first_follow_up() -> None:
-    text = "Yes: one attempt in 2025"
-    found = gate_with_details(FLOW, "suicide_risk", text, now=NOW)
-    assert values(found) == {"suicide_risk": "yes", "suicide_history": "one attempt in 2025"}
-    assert said(text, found) == {"suicide_risk": "Yes", "suicide_history": "one attempt in 2025"}
+    text = "Yes: a man in a gray truck waved her over"
+    found = gate_with_details(FLOW, "foul_play_suspected", text, now=NOW)
+    details = "a man in a gray truck waved her over"
+    assert values(found) == {"foul_play_suspected": "yes", "foul_play_details": details}
+    assert said(text, found) == {"foul_play_suspected": "Yes", "foul_play_details": details}
 
 
 @pytest.mark.parametrize(
     ("gate", "text", "follow_up", "details"),
     [
-        (
-            "takes_medication",
-            "yes, Concerta 36 mg mornings",
-            "medication_details",
-            "Concerta 36 mg mornings",
-        ),
+        ("vehicle_access", "yes, silver Honda Civic", "child_vehicle", "silver Honda Civic"),
         ("tribal_member", "yes - Cherokee Nation", "tribe_name", "Cherokee Nation"),
-        ("has_tattoos", "Yeah rose on left wrist", "tattoo_details", "rose on left wrist"),
+        ("on_probation", "Yeah PO Denise Tran", "probation_officer", "PO Denise Tran"),
         (
             "is_legal_guardian",
             "no, Dana Ruiz at the county",
@@ -102,7 +98,7 @@ def test_details_a_number_follow_up_refuses_go_to_the_first_text_follow_up() -> 
 
 @pytest.mark.parametrize("text", ["yes", "maybe, not sure", "", "12, 13"])
 def test_a_plain_or_unreadable_answer_proposes_nothing(text: str) -> None:
-    assert gate_with_details(FLOW, "suicide_risk", text, now=NOW) == []
+    assert gate_with_details(FLOW, "foul_play_suspected", text, now=NOW) == []
 
 
 def test_a_question_that_is_no_gate_proposes_nothing() -> None:
@@ -114,14 +110,16 @@ def test_a_yes_that_opens_nothing_proposes_nothing_so_the_details_are_not_lost()
 
 
 def test_gate_of_finds_the_question_that_opens_a_detail_field() -> None:
-    gate, value = gate_of(FLOW, "medication_details", now=NOW) or (None, "")
-    assert gate is not None and (gate.name, value) == ("takes_medication", "yes")
+    gate, value = gate_of(FLOW, "probation_officer", now=NOW) or (None, "")
+    assert gate is not None and (gate.name, value) == ("on_probation", "yes")
+    assert gate_of(FLOW, "medication_details", now=NOW) is None  # a caution's tick opens it
     assert gate_of(FLOW, "child_name", now=NOW) is None
 
 
 def test_follow_ups_keep_flow_order() -> None:
-    names = [f.field.name for f in follow_ups(FLOW, FLOW.field("suicide_risk"), "yes", now=NOW)]
-    assert names[:2] == ["suicide_history", "suicide_recent_signs"]
+    gate = FLOW.field("foul_play_suspected")
+    names = [f.field.name for f in follow_ups(FLOW, gate, "yes", now=NOW)]
+    assert names[:2] == ["foul_play_details", "abductor_identity"]
 
 
 # --- description line -------------------------------------------------------------------------
@@ -300,10 +298,10 @@ def test_what_was_understood_is_one_short_list_with_changes_asked() -> None:
 
 
 def test_sensitive_answers_are_not_repeated_in_chat() -> None:
-    found = gate_with_details(FLOW, "suicide_risk", "Yes: one attempt in 2025", now=NOW)
-    shown = understood(FLOW, settle(found, asked="suicide_risk", stored={}))
-    assert "2025" not in shown
-    assert "Past attempts: noted (not shown in chat)" in shown
+    found = gate_with_details(FLOW, "has_own_child", "Yes: a baby boy, 8 months", now=NOW)
+    shown = understood(FLOW, settle(found, asked="has_own_child", stored={}))
+    assert "8 months" not in shown
+    assert ": noted (not shown in chat)" in shown
 
 
 def test_a_repeat_item_is_shown_with_its_number() -> None:

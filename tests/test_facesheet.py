@@ -54,9 +54,7 @@ def test_a_county_sheet_with_one_label_a_line_fills_every_labelled_field() -> No
         "weight": 92.0,
         "hair": "brown",
         "eyes": "hazel",
-        "has_medical_condition": "yes",
         "medical_condition_details": "Allergies: Penicillin (rash)",
-        "takes_medication": "yes",
         "medication_details": "Concerta 36 mg every morning; melatonin 3 mg at bedtime",
         "agency_case_number": "JC-2024-004417",
         "guardian_name": "Dana Ruiz",
@@ -94,9 +92,8 @@ def test_a_two_column_sheet_in_capitals_reads_both_labels_of_each_line() -> None
         "FOSTER PARENT(S): Linda and Ray Carter; PLACEMENT ADDRESS: 88 Poplar Ln, Shively KY"
     )
     assert found["guardian_phones"] == ["+15025550182 ext. 214"]
-    assert (found["takes_medication"], found["tribal_member"], found["has_gal_casa"]) == (
-        "no", "no", "no",
-    )  # fmt: skip
+    assert (found["tribal_member"], found["has_gal_casa"]) == ("no", "no")
+    assert "medication_details" not in found  # 'None' leaves the medication caution to ask
     assert (found["on_probation"], found["probation_officer"]) == (
         "yes", "PO Denise Tran, 502-555-0110",
     )  # fmt: skip
@@ -104,7 +101,7 @@ def test_a_two_column_sheet_in_capitals_reads_both_labels_of_each_line() -> None
 
 def test_an_allergy_list_saying_none_is_a_note_not_a_no_to_medical_conditions() -> None:
     result = read(sheet("state_columns"))
-    assert "has_medical_condition" not in values(result)
+    assert "medical_condition_details" not in values(result)
     assert "ALLERGIES: NKA" in result.notes
 
 
@@ -118,8 +115,9 @@ def test_a_narrative_profile_with_long_labels_fills_its_fields() -> None:
         "with maternal grandmother (Rosa Reyes), 415 Vine St, Lexington KY, 859-555-0164",
     )
     assert found["guardian_phones"] == ["+18595550120 (work)", "+18595550199 (after hours)"]
-    assert (found["wears_glasses"], found["glasses_details"]) == ("yes", "purple frames")
-    assert found["has_tattoos"] == "no"
+    # Glasses and tattoos are ticked on the marks checklist: details wait for the tick.
+    assert found["glasses_details"] == "purple frames" and "marks" not in found
+    assert "tattoo_details" not in found
     assert found["parents_status"] == "unlocatable"
 
 

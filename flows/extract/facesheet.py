@@ -7,16 +7,15 @@ notes" line, so nothing on the sheet is lost; only blank and ruler lines are pas
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from flows.answers import InvalidAnswer, parse_answer
-from flows.conditions import JsonValue
 from flows.extract.description import description_line
 from flows.extract.gate import gate_of
 from flows.extract.hints import Hints, LabelRule, Mode
+from flows.extract.picked import picked
 from flows.extract.proposal import Proposal
 from flows.extract.targets import Code
 from flows.schema import Flow, Kind, Section
@@ -178,7 +177,7 @@ def _proposals(flow: Flow, cell: _Cell, now: datetime) -> list[Proposal]:
     if rule.mode in (Mode.GATED, Mode.PRESENCE):
         return _gated(flow, cell, none, now)
     if rule.mode is Mode.PICK:
-        return _picked(flow, cell, now)
+        return picked(flow, cell.rule, cell.value, cell.start, now=now)
     if none:
         return []
     for name in rule.fields:
@@ -206,7 +205,9 @@ def _gated(flow: Flow, cell: _Cell, none: bool, now: datetime) -> list[Proposal]
     )
     whole = (cell.start, cell.start + len(cell.value))
     if gate is None:
-        return []
+        # Opened by a checklist option (a caution, a mark): a 'None' there says nothing of the
+        # other options, so only details are taken; stored, they wait until the option is ticked.
+        return [] if none or _NEGATION.search(cell.value) else _detail(flow, cell, name, now)
     if none:
         return [Proposal(gate.name, "no", whole)] if cell.rule.none_is_no and opens == "yes" else []
     head = re.match(r"(yes|no)\b[\s,:;.\-–—]*", cell.value, re.I)
@@ -226,51 +227,18 @@ def _gated(flow: Flow, cell: _Cell, none: bool, now: datetime) -> list[Proposal]
     return [Proposal(gate.name, answer, whole), Proposal(name, parsed, (begin, whole[1]))]
 
 
-def _picked(flow: Flow, cell: _Cell, now: datetime) -> list[Proposal]:
-    """Returns the choice the value names, and the rest of the value for the second field."""
-    choice_field = flow.field(cell.rule.fields[0])
-    said = cell.value.lower()
-    names = [(c.label.lower(), c.value) for c in choice_field.choices]
-    names += [
-        (part.strip().lower(), c.value) for c in choice_field.choices for part in c.label.split("/")
-    ]
-    names += list(cell.rule.words)
-    hit = next(
-        ((m, value) for word, value in sorted(names, key=lambda n: -len(n[0]))
-         if len(word) >= 3 and (m := re.search(rf"\b{re.escape(word)}\b", said))),
-        None,
-    )  # fmt: skip
-    found: list[Proposal] = []
-    rest_span = (0, len(cell.value))
-    if hit is not None:
-        match, value = hit
-        picked: JsonValue = parse_answer(choice_field, value, now=now)
-        found.append(
-            Proposal(
-                choice_field.name, picked, (cell.start + match.start(), cell.start + match.end())
-            )
-        )
-        before, after = cell.value[: match.start()], cell.value[match.end() :]
-        rest_span = (
-            (0, match.start()) if before.strip(" -–—,;:()") else (match.end(), len(cell.value))
-        )
-        if before.strip(" -–—,;:()") and after.strip(" -–—,;:()"):
-            rest_span = (0, len(cell.value))  # the choice sits mid-sentence: keep it all
-    if len(cell.rule.fields) > 1:
-        rest = cell.value[slice(*rest_span)]
-        trimmed = rest.strip(" -–—,;:()")
-        if trimmed and re.search(r"[^\W\d_]{2}", trimmed):
-            begin = cell.start + rest_span[0] + rest.index(trimmed)
-            second = flow.field(cell.rule.fields[1])
-            with contextlib.suppress(InvalidAnswer):
-                found.append(
-                    Proposal(
-                        second.name,
-                        parse_answer(second, trimmed, now=now),
-                        (begin, begin + len(trimmed)),
-                    )
-                )
-    return found
+def _detail(flow: Flow, cell: _Cell, name: str, now: datetime) -> list[Proposal]:
+    """Returns the detail field's proposal alone, or nothing when its parser refuses the value."""
+    head = re.match(r"(yes|no)\b[\s,:;.\-–—]*", cell.value, re.I)
+    details = cell.value[head.end() :] if head else cell.value
+    if (head and head[1].lower() == "no") or not details.strip():
+        return []
+    try:
+        parsed = parse_answer(flow.field(name), _labelled(cell, details), now=now)
+    except InvalidAnswer:
+        return []
+    begin = cell.start + (head.end() if head else 0)
+    return [Proposal(name, parsed, (begin, cell.start + len(cell.value)))]
 
 
 def _leftover(cell: _Cell, proposals: list[Proposal]) -> bool:
