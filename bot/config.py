@@ -59,6 +59,14 @@ class Settings(BaseSettings):
         return value.lower()
 
     long_term_days: int = 30
+    search_effort_reminder_days: float = 7
+
+    @field_validator("search_effort_reminder_days")
+    @classmethod
+    def _positive_period(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("SEARCH_EFFORT_REMINDER_DAYS must be more than 0")
+        return value
 
     @field_validator("agency_timezone")
     @classmethod

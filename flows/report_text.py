@@ -6,6 +6,7 @@ import textwrap
 from datetime import datetime
 
 from flows.duties import DONE, NOT_APPLICABLE, StepStatus, due_text, stamp, time_left
+from flows.efforts import render_timeline
 from flows.lifecycle import State
 from flows.report_values import Line, RaisedFlag, Report
 
@@ -47,6 +48,7 @@ def render_text(report: Report, *, now: datetime, numbered: bool = False) -> str
     out += ["", *_render_open_items(report)]
     out += ["", *_render_deadlines(report, now)]
     out += render_checklist(report, now)
+    out += ["", *render_timeline(report.efforts)]
     return "\n".join(out) + "\n"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.duties import DeadlineStatus, StepStatus
+from flows.efforts import EffortEntry
 
 UNKNOWN = "Unknown"
 SKIPPED = "Skipped"
@@ -77,6 +78,8 @@ class Report:
     checklist: tuple[StepStatus, ...] = ()
     profile_title: str = ""
     profile_notes: tuple[str, ...] = ()
+    # The search efforts logged since the report (the service adds them; the answers hold none).
+    efforts: tuple[EffortEntry, ...] = ()
 
     @property
     def long_term_items(self) -> tuple[OpenItem, ...]:

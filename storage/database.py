@@ -18,6 +18,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from storage import audit as audit  # registers the audit table with the metadata
+from storage import casework as casework  # registers the handover and search-effort tables
 from storage import children as children  # registers the child and recovery-link tables
 from storage import crypto
 from storage import denials as denials  # registers the refusal-count table

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from storage import audit
 from storage import repository as repo
+from storage.casework import SearchEffort
 from storage.models import Answer, AnswerChange, MessageLink, Photo, Report
 
 # States after which a report is never written to again (submitted reports may still be
@@ -59,7 +60,7 @@ def purge(
             row = repo.get_report(session, report_id=report_id, lock=True)
             if row is None or row.state == PURGED:
                 continue
-            for table in (MessageLink, Photo, AnswerChange, Answer):
+            for table in (MessageLink, Photo, AnswerChange, Answer, SearchEffort):
                 session.exec(delete(table).where(col(table.report_id) == report_id))
             row.state, row.focus, row.pending = PURGED, None, None
             row.version += 1  # buttons shown for the report stop working

@@ -313,15 +313,17 @@ async def test_when_no_supervisor_can_be_reached_the_worker_is_told_so(
         assert not any("was alerted" in t for t in api.texts(ANA["id"]))
 
 
-async def test_submit_sends_the_summary_and_pdf_and_later_changes_go_out_as_amendments(
+async def test_submit_sends_the_summary_the_pdf_on_a_tap_and_later_changes_as_amendments(
     office: Office,
 ) -> None:
     await say(office, *CALL_READY, *REST)
     await office.deliver()
     await say(office, "submit")
     await office.deliver()
-    summary = [t for t in office.api.texts(S1["id"]) if "Submitted — report #1" in t]
-    assert summary and office.api.sent("sendDocument")[-1]["chat_id"] == S1["id"]
+    summary = next(p for p in office.api.sent() if "Submitted — report #1" in p["text"])
+    assert summary["chat_id"] == S1["id"]
+    await office.chat.tap("Full report", message=summary, user=S1)  # the PDF comes on a tap
+    assert office.api.sent("sendDocument")[-1]["chat_id"] == S1["id"]
     await say(office, "edit hair", "black")
     await office.deliver()
     assert "Amendment 1 to report #1" in office.api.texts(S1["id"])[-1]

@@ -7,6 +7,7 @@ a network error sends only the parts not yet accepted, and a crash repeats at mo
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -75,6 +76,15 @@ def clock() -> Clock:
 
 
 async def submit(office: Office) -> None:
+    # A found child's summary still carries its PDF (a submitted report's waits for a tap):
+    # give this one a PDF too, so the texts-then-PDF parts are what goes out.
+    real = office.delivery.render
+
+    def with_pdf(row: Notification) -> Message:
+        message = real(row)
+        return replace(message, pdf=b"%PDF-1.4 summary") if row.kind == "summary" else message
+
+    office.delivery.render = with_pdf  # type: ignore[method-assign]
     await say(office, *CALL_READY, *REST)
     await office.deliver()
     await say(office, "submit")

@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.telegram.limits import MAX_TEXT
+from flows.efforts import entry_text
 from flows.report import (
     STATE_WORDS,
     DeadlineStatus,
@@ -156,6 +157,7 @@ def render_html(report: Report, *, now: datetime, minimal: bool = False) -> list
         checklist=checklist(report, now),
         profile=report.profile_title,
         notes=report.profile_notes,
+        efforts=[entry_text(e) for e in report.efforts],
     )
     return split_html(text.strip(), MAX_MESSAGE_LENGTH)
 

@@ -13,7 +13,8 @@ from PIL import Image, ImageOps
 
 from bot.render import pdf_document as doc
 from bot.render import report_html as view
-from flows.report import Report, flag_reasons
+from flows.efforts import TIMELINE
+from flows.report import Report, flag_reasons, stamp
 
 PHOTO_WIDTH = 60.0
 PHOTO_MAX_HEIGHT = 80.0
@@ -46,6 +47,7 @@ def render_pdf(report: Report, *, now: datetime, photos: Sequence[bytes] = ()) -
         pdf.heading(section.title.upper())
         pdf.rows([view.row(x) for x in section.lines])
     _duties(pdf, report, now)
+    _efforts(pdf, report)
     return bytes(pdf.output())
 
 
@@ -138,3 +140,13 @@ def _checklist(pdf: doc.ReportPDF, report: Report, now: datetime) -> None:
         pdf.paragraph("Also required:", size=10, bold=True)
     for note in report.profile_notes:
         pdf.paragraph(f"+ {note}", size=10)
+
+
+def _efforts(pdf: doc.ReportPDF, report: Report) -> None:
+    """Prints the search-efforts log as a timeline, oldest first."""
+    if not report.efforts:
+        pdf.heading(f"{TIMELINE}: none logged yet")
+        return
+    pdf.heading(TIMELINE)
+    rows = [((stamp(e.at), e.label, e.by, e.outcome or "—"), False) for e in report.efforts]
+    doc.grid(pdf, ("When", "What", "By", "Outcome"), (0.25, 0.25, 0.15, 0.35), rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -51,6 +51,7 @@ class ServiceCore:
         profile: DeadlineProfile = FEDERAL,
         match_key: bytes | None = None,
         long_term_days: int = 30,
+        effort_days: float = 7,
     ) -> None:
         self.flow = flow
         self.engine = engine
@@ -63,6 +64,8 @@ class ServiceCore:
         key = match_key or crypto.keyring_for(engine).derive("child-match")
         self.episodes = Episodes(flow=flow, match_key=key, long_term_days=long_term_days)
         self.access = Access(engine, clock)  # who may use the bot, read on every update
+        # An open episode without a search effort for this long asks its holder for one.
+        self.effort_every = timedelta(days=effort_days)
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -159,7 +162,11 @@ class ServiceCore:
             profile=self.profile,
             facts=self._facts(session, row, answers, now),
         )
-        return self.episodes.extend(session, row, report, now=now)
+        return self._with_efforts(session, row, self.episodes.extend(session, row, report, now=now))
+
+    def _with_efforts(self, session: Session, row: ReportRow, report: Report) -> Report:
+        """Returns the report with its search-efforts log (``bot.service.efforts`` adds it)."""
+        return report
 
     def _restore(
         self,

@@ -2,14 +2,15 @@
 
 ``bot.service`` is the only package that knows both ``flows`` and ``storage``. The service is
 one object made of its sides: the worker's conversation, the outbox sender's database steps, the
-read side (reports, photos, exports, what is due) and the agency's administration
-(acknowledgements, keys, audit, purge).
+read side (reports, photos, exports, what is due), the day after (handover, the open cases, the
+search efforts) and the agency's administration (acknowledgements, keys, audit, purge).
 """
 
 from __future__ import annotations
 
 from bot.service.admin import Administration
 from bot.service.conversation import Conversation
+from bot.service.efforts import Efforts
 from bot.service.outbox_rows import OutboxRows
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, ReportNotFound
 from bot.service.records import Records
@@ -24,5 +25,5 @@ __all__ = [
 ]
 
 
-class IntakeService(Conversation, OutboxRows, Records, Administration):
+class IntakeService(Conversation, OutboxRows, Efforts, Records, Administration):
     """Runs the intake conversation for any number of workers over one database."""

@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from bot.service import escalation
 from bot.service.core import ServiceCore
+from bot.service.efforts import Efforts
 from bot.service.outbox_reminders import fire
 from bot.service.outcome import ReportNotFound
-from bot.service.records import Records
 from flows.answers import format_value
 from flows.schema import Field
 from storage import audit, outbox, reminders
@@ -46,7 +46,7 @@ class ChangedAnswer:
     new: str
 
 
-class OutboxRows(Records, ServiceCore):
+class OutboxRows(Efforts, ServiceCore):
     """Database steps of the outbox sender, each one short transaction."""
 
     _long_term_scanned: datetime | None = None
@@ -71,6 +71,7 @@ class OutboxRows(Records, ServiceCore):
             for item in self.long_term_due():
                 with repo.transaction(self.engine) as session:
                     escalation.long_term(session, report_id=item.report_id, now=now)
+            self.plan_effort_reminders()
         with repo.transaction(self.engine) as session:
             due = [(r.id or 0, r.report_id) for r in reminders.due(session, now=now)]
         for reminder_id, report_id in due:

@@ -31,7 +31,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.service.compose import build_service
 from bot.service.intake import IntakeService
-from bot.telegram import supervisors, update_guard, webhook_guard
+from bot.telegram import casework, supervisors, update_guard, webhook_guard
 from bot.telegram.chat import Runtime
 from bot.telegram.handlers import (
     COMMANDS,
@@ -121,6 +121,7 @@ def build_application(
     supervisors.install(
         app, settings, service, request=request, delivery_interval=delivery_interval
     )
+    casework.install(app)  # before the intake's handlers: its commands must not reach on_text
     message = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, on_any), group=-1)
     app.add_handler(CallbackQueryHandler(on_tap))

@@ -36,11 +36,17 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
 ACK_PREFIX = "ack"
+FULL_PREFIX = "full"
 
 
 def ack_data(report_id: int, notification_id: int) -> str:
     """Returns the Acknowledge button's callback data (well under Telegram's 64 bytes)."""
     return f"{ACK_PREFIX}:{report_id}:{notification_id}"
+
+
+def full_data(report_id: int) -> str:
+    """Returns the "Full report" button's callback data (well under Telegram's 64 bytes)."""
+    return f"{FULL_PREFIX}:{report_id}"
 
 
 class Delivery:
@@ -130,12 +136,14 @@ class Delivery:
         )
 
     async def _send(self, row: Notification, message: Message) -> int:
-        markup = None
+        buttons = []
         if message.ack:
-            button = InlineKeyboardButton(
-                "Acknowledge", callback_data=ack_data(row.report_id, row.id or 0)
-            )
-            markup = InlineKeyboardMarkup([[button]])
+            data = ack_data(row.report_id, row.id or 0)
+            buttons.append(InlineKeyboardButton("Acknowledge", callback_data=data))
+        if message.full_report:
+            data = full_data(row.report_id)
+            buttons.append(InlineKeyboardButton("Full report", callback_data=data))
+        markup = InlineKeyboardMarkup([buttons]) if buttons else None
         plain = row.last_error == "BadRequest"
         parts = Parts(message.parts, message.pdf, markup, plain)
         service = self.service

@@ -60,6 +60,10 @@ COMMANDS = [
     BotCommand("edit", "Change an answer: /edit <number or name>"),
     BotCommand("cancel", "Stop this report (nothing is deleted)"),
     BotCommand("found", "The child is found: record the recovery"),
+    BotCommand("effort", "Log a search effort: /effort <report> <what> <outcome>"),
+    BotCommand("handover", "Hand a report to someone: /handover <report>"),
+    BotCommand("open", "Supervisors: every open episode"),
+    BotCommand("report", "A report's summary and PDF: /report <report>"),
     BotCommand("help", "What you can send"),
 ]
 

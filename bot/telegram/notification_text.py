@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from bot.render.case_text import effort_due_text, handover_text
 from bot.render.report_html import render_html, split_html
-from bot.service.intake import IntakeService
+from bot.service.case_values import CaseFile
+from bot.service.efforts import EFFORT_DUE
+from bot.service.intake import IntakeService, ReportNotFound
 from bot.service.outbox_reminders import deadline_of
 from bot.service.outbox_rows import Notification
 from flows.report import Report, stamp, time_left
 from flows.schema import FlowDefinitionError
+from flows.summary import summary_lines
 
 UNREACHED = "No supervisor could be reached yet — call your on-call supervisor now."
 
@@ -23,6 +27,7 @@ class Message:
     parts: list[str]
     pdf: bytes | None = None
     ack: bool = False
+    full_report: bool = False  # a "Full report" button sends the HTML and the PDF on a tap
 
 
 def render(service: IntakeService, row: Notification, *, minimal_summary: bool) -> Message:
@@ -42,14 +47,26 @@ def render(service: IntakeService, row: Notification, *, minimal_summary: bool) 
             "No supervisor has acknowledged this missing child yet. Please acknowledge."
         )
         return Message(_with_head(head, render_html(report, now=now, minimal=True)), ack=True)
+    if row.kind == "summary" and not service.is_recovery(row.report_id):
+        case = service.case_summary(row.report_id)
+        return Message(
+            [summary_html(case, now=now, minimal=minimal_summary)], ack=True, full_report=True
+        )
     if row.kind == "summary":
         from bot.render.report_pdf import render_pdf  # fpdf2 only when a summary goes out
 
-        found = service.is_recovery(row.report_id)
-        head = f"✅ <b>Child found — {number}</b>" if found else f"📄 <b>Submitted — {number}</b>"
+        head = f"✅ <b>Child found — {number}</b>"
         parts = render_html(report, now=now, minimal=minimal_summary)
         pdf = render_pdf(report, now=now, photos=service.photos(row.report_id))
         return Message(_with_head(head, parts), pdf=pdf, ack=True)
+    if row.kind in ("handed_over", "handed_away"):
+        note = service.handover_note(int(row.ref or 0))
+        if note is None:
+            raise ReportNotFound(row.report_id)
+        return Message([escape(handover_text(note, to_new_holder=row.kind == "handed_over"))])
+    if row.kind == EFFORT_DUE:
+        since = datetime.fromisoformat(row.ref or "").astimezone(service.zone)
+        return Message([escape(effort_due_text(row.report_id, since))])
     if row.kind == "long_term":
         owed = [i.label for i in report.long_term_items]
         head = (
@@ -82,6 +99,14 @@ def render(service: IntakeService, row: Notification, *, minimal_summary: bool) 
     if row.kind == "unreached":
         return Message([f"⚠️ {number}: {UNREACHED}"])
     raise FlowDefinitionError(f"unknown notification kind {row.kind!r}")
+
+
+def summary_html(case: CaseFile, *, now: datetime, minimal: bool) -> str:
+    """Returns the supervisor's one-screen summary as one HTML message, its heading in bold."""
+    lines = summary_lines(
+        case.report, now=now, holder=case.holder, minimal=minimal, head="📄 Submitted"
+    )
+    return "\n".join([f"<b>{escape(lines[0])}</b>", *(escape(line) for line in lines[1:])])
 
 
 def _reminder(report: Report, name: str | None, now: datetime) -> str:

@@ -14,7 +14,7 @@ from bot import log_safety
 from bot.config import Settings
 from bot.service.compose import build_service
 from bot.service.keys import KeyConfigError, demo_keyring
-from bot.terminal import admin_cli, backup_cli, db_cli, export_cli, maintenance
+from bot.terminal import admin_cli, backup_cli, case_cli, db_cli, export_cli, maintenance
 from bot.terminal.console import run_console
 from storage.clock import Clock, system_clock
 
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     backup_cli.add_parser(commands)
     maintenance.add_commands(commands)
     admin_cli.add_parser(commands)
+    case_cli.add_commands(commands)
     return parser
 
 
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> i
         return maintenance.run(
             args, service, retention_days=settings.retention_days, out=sys.stdout
         )
+    if args.command in case_cli.COMMANDS:
+        actor = f"console:{_login()}"
+        return case_cli.run(args, service, actor=actor, stdin=sys.stdin, out=sys.stdout)
     if args.command == "staff":
         return admin_cli.run(args, service.access, out=sys.stdout, err=sys.stderr)
     if args.command == "export":
