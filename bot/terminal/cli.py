@@ -13,9 +13,8 @@ from pydantic import ValidationError
 from bot import log_safety
 from bot.config import Settings
 from bot.service.compose import build_service
-from bot.service.intake import ReportNotFound
 from bot.service.keys import KeyConfigError, demo_keyring
-from bot.terminal import admin_cli, db_cli, maintenance
+from bot.terminal import admin_cli, db_cli, export_cli, maintenance
 from bot.terminal.console import run_console
 from storage.clock import Clock, system_clock
 
@@ -34,9 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     found = commands.add_parser("found", help="record that a missing child was found")
     found.add_argument("report_id", type=int)
     found.add_argument("--worker", default=None, help="who is reporting (default: your login)")
-    export = commands.add_parser("export", help="print a stored report")
-    export.add_argument("report_id", type=int)
-    export.add_argument("--format", choices=("text", "json"), default="text")
+    export = commands.add_parser("export", help="print a stored report or write a paper")
+    export_cli.add_arguments(export)
     db_cli.add_parser(commands)
     maintenance.add_commands(commands)
     admin_cli.add_parser(commands)
@@ -82,13 +80,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> i
     if args.command == "staff":
         return admin_cli.run(args, service.access, out=sys.stdout, err=sys.stderr)
     if args.command == "export":
-        try:
-            actor = f"console:{_login()}"
-            sys.stdout.write(service.export(args.report_id, fmt=args.format, actor=actor))
-        except ReportNotFound:
-            sys.stderr.write(f"No report #{args.report_id}.\n")
-            return 1
-        return 0
+        actor = f"console:{_login()}"
+        return export_cli.run(args, service, actor=actor, out=sys.stdout, err=sys.stderr)
     worker = f"console:{getattr(args, 'worker', None) or _login()}"
     return run_console(
         service,
