@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import Engine
+from sqlalchemy import text as sql
+from sqlmodel import Session
 
 from bot.render.paper_pdf import render_card, render_flyer
+from bot.service.intake import FlyerNotAuthorized, ReportNotFound
+from bot.terminal import export_cli
 from flows.missing_from_care import FLOW
 from flows.ncmec_record import NCMEC_ORDER, OTHER, ncmec_record, render_ncmec_text
 from flows.papers import build_flyer, flyer_allowed, if_found_card, render_card_text
 from flows.report import Report, build_report
-from flows.schema import Answer, Status
+from flows.schema import Answer, Flow, Status
 from tests.conftest import NOW
+from tests.test_intake import service_for
 from tests.test_report_render import answered, rich_answers
 
 # Answers NCMEC keeps private, each with a value no public paper may print (seed: no foster care
@@ -166,3 +174,33 @@ def test_every_name_in_the_ncmec_order_is_a_field_or_section_of_the_flow() -> No
         and name not in report_only
     ]
     assert unknown == []
+
+
+def test_the_service_gives_papers_of_own_reports_only_and_audits_them(
+    mini: Flow, engine: Engine, tmp_path: Path
+) -> None:
+    service = service_for(mini, engine)
+    report_id = service.start("telegram:1").report_id
+    for text in ("no", "2011-03-07", "Ana Ruiz"):
+        service.handle_text("telegram:1", text)
+    card, photos = service.card(report_id, actor="telegram:1", worker="telegram:1")
+    assert card.name == "Ana Ruiz" and photos == []
+    with pytest.raises(ReportNotFound):
+        service.card(report_id, actor="telegram:2", worker="telegram:2")
+    with pytest.raises(FlyerNotAuthorized):  # nobody authorized publication
+        service.flyer(report_id, actor="telegram:1", worker="telegram:1")
+    with Session(engine) as session:
+        events = session.exec(  # type: ignore[call-overload]
+            sql("SELECT reason FROM audit_event WHERE event = 'report.exported'")
+        ).all()
+    assert [e[0] for e in events] == ["card"]
+    out, err = io.StringIO(), io.StringIO()
+    args = argparse.Namespace(report_id=report_id, format="card", output=tmp_path / "card.pdf")
+    assert export_cli.run(args, service, actor="console:sup", out=out, err=err) == 0
+    assert pdf_pages((tmp_path / "card.pdf").read_bytes())[0] == 1
+    args = argparse.Namespace(report_id=report_id, format="flyer", output=tmp_path / "f.pdf")
+    assert export_cli.run(args, service, actor="console:sup", out=out, err=err) == 1
+    assert "No flyer" in err.getvalue() and not (tmp_path / "f.pdf").exists()
+    args = argparse.Namespace(report_id=report_id, format="ncmec", output=None)
+    assert export_cli.run(args, service, actor="console:sup", out=out, err=err) == 0
+    assert out.getvalue().startswith(f"NCMEC RECORD #{report_id} — Ana Ruiz")
