@@ -178,6 +178,14 @@ PARENT_STATUSES = (
     Choice("relinquished", "No: rights relinquished"),
     Choice("unlocatable", "No: they cannot be located"),
 )
+# Issue 18 ("if found" plan): Arizona and Oklahoma move for a pick-up order within a day of a
+# run; Florida police may not require a custody order to enter the child (FL-937).
+PICKUP_ORDERS = (
+    Choice("custody_order", "Custody order on file"),
+    Choice("pickup_issued", "Pick-up order issued"),
+    Choice("pickup_applied", "Pick-up order applied for"),
+    Choice("no_order", "No order (voluntary placement)"),
+)
 NCMEC_METHODS = (
     Choice("call_center", "Call center 1-800-843-5678"),
     Choice("web_form", "CMFC web form"),
@@ -1293,6 +1301,49 @@ REPORTER = Section(
             sensitive=True,
             classification=Level.P3,
         ),
+        # Issue 18: the "if found" plan, printed on the card a patrol officer holds; who must
+        # not receive the child is what keeps a found child from a barred parent or exploiter.
+        Field(
+            "if_found_call",
+            Kind.PHONE,
+            "If {child} is found, which number answers day and night?",
+            hint="The agency's 24/7 line or after-hours worker, for the finding officer",
+            label="Call 24/7 if found",
+            required=False,
+            multiple=True,
+            classification=Level.P2,
+        ),
+        Field(
+            "if_found_take_to",
+            Kind.TEXT,
+            "If found, where should police take {child}, or hold them until staff arrive?",
+            hint="e.g. the agency office, 41 N Perry St; or hold at the station for staff",
+            label="Take the child to",
+            required=False,
+            max_length=300,
+            classification=Level.P2,
+            describes=True,
+        ),
+        Field(
+            "if_found_not_to",
+            Kind.TEXT,
+            "Who must NOT be given {child} if found? Name and relationship, or 'none'.",
+            hint="e.g. a parent under a no-contact order, the person of concern",
+            label="Do NOT release to",
+            required=False,
+            max_length=300,
+            classification=Level.P2,
+        ),
+        Field(
+            "pickup_order",
+            Kind.CHOICE,
+            "Custody or pick-up order for this run?",
+            label="Custody / pick-up order",
+            required=False,
+            choices=PICKUP_ORDERS,
+            classification=Level.P3,
+            carry=False,
+        ),
     ),
     carry="episode",
 )
@@ -2093,6 +2144,19 @@ NCMEC = Section(
             label="Publication authorized by",
             relevant=When("photo_submitted", "yes"),
             max_length=200,
+            classification=Level.P2,
+        ),
+        # Issue 18: the public flyer's place line. NCMEC never says a child is in care, so the
+        # flyer names a town, never the placement's address (seed).
+        Field(
+            "public_last_seen_area",
+            Kind.TEXT,
+            "For a public flyer: the town and state {child} was last seen in?",
+            hint="e.g. Dayton, OH. No street, no placement name",
+            label="Last seen area (public)",
+            required=False,
+            relevant=Answered("publication_authorized_by"),
+            max_length=100,
             classification=Level.P2,
         ),
         Field(

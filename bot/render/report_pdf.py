@@ -64,7 +64,7 @@ def _glance(pdf: doc.ReportPDF, report: Report, now: datetime) -> None:
 
 
 def _photos(pdf: doc.ReportPDF, photos: Sequence[bytes]) -> None:
-    images = [img for data in photos if (img := _decode(data)) is not None]
+    images = [img for data in photos if (img := decode_photo(data)) is not None]
     if not images:
         return
     # Shrink the first row to the room left on the page rather than orphan the heading.
@@ -90,7 +90,7 @@ def _fit(img: Image.Image, cap: float) -> tuple[float, float]:
     return (PHOTO_WIDTH, h) if h <= cap else (PHOTO_WIDTH * cap / h, cap)
 
 
-def _decode(data: bytes) -> Image.Image | None:
+def decode_photo(data: bytes) -> Image.Image | None:
     """Returns the photo upright, RGB and at most PHOTO_PIXELS on its long side, or None."""
     try:
         with Image.open(io.BytesIO(data)) as opened:

@@ -13,17 +13,20 @@ from bot.service.conversation import Conversation
 from bot.service.efforts import Efforts
 from bot.service.outbox_rows import OutboxRows
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, ReportNotFound
+from bot.service.papers import FlyerNotAuthorized, Paper, Papers
 from bot.service.records import Records
 
 __all__ = [
     "DUPLICATE",
     "EXPIRED",
     "NOT_ALLOWED",
+    "FlyerNotAuthorized",
     "IntakeService",
     "Outcome",
+    "Paper",
     "ReportNotFound",
 ]
 
 
-class IntakeService(Conversation, OutboxRows, Efforts, Records, Administration):
+class IntakeService(Conversation, OutboxRows, Efforts, Records, Papers, Administration):
     """Runs the intake conversation for any number of workers over one database."""

@@ -12,6 +12,7 @@ from bot.service.core import ServiceCore
 from bot.service.episodes import RUNNING, DueItem
 from bot.service.outcome import KEEP_UPDATES, ReportNotFound
 from flows.lifecycle import State
+from flows.ncmec_record import render_ncmec_text
 from flows.report import Report, render_text, report_to_dict
 from flows.schema import Kind
 from flows.slots import Answers, walk
@@ -82,11 +83,13 @@ class Records(ServiceCore):
             repo.prune_updates(session, before=self.now() - KEEP_UPDATES)
 
     def export(self, report_id: int, *, fmt: str, actor: str = "console") -> str:
-        """Returns a stored report as plain text or JSON, and audits the export."""
+        """Returns a stored report as plain text, JSON or the NCMEC record; audits the export."""
         report = self.report(report_id)
         self.record_export(report_id, fmt=fmt, actor=actor)
         if fmt == "json":
             return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
+        if fmt == "ncmec":
+            return render_ncmec_text(self.flow, report)
         return render_text(report, now=self.now())
 
     def record_export(self, report_id: int, *, fmt: str, actor: str) -> None:

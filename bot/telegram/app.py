@@ -47,6 +47,8 @@ from bot.telegram.handlers import (
     on_text,
     post_init,
 )
+from bot.telegram.paper_buttons import PATTERN as PAPER_TAP
+from bot.telegram.papers import on_paper
 
 __all__ = ["COMMANDS", "UPDATES", "PerChatProcessor", "build_application"]
 
@@ -124,6 +126,7 @@ def build_application(
     casework.install(app)  # before the intake's handlers: its commands must not reach on_text
     message = filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, on_any), group=-1)
+    app.add_handler(CallbackQueryHandler(on_paper, pattern=PAPER_TAP))
     app.add_handler(CallbackQueryHandler(on_tap))
     app.add_handler(CommandHandler(["start", "resume", "new"], on_start, filters=message))
     app.add_handler(CommandHandler("found", on_found, filters=message))

@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 
 from bot.render.report_html import render_html, split_html
 from bot.service.intake import IntakeService, Outcome
+from bot.telegram import paper_buttons as papers
 from bot.telegram.keyboards import Tap, marked, prompt_keyboard, reply_text, toggle
 from bot.telegram.limits import MAX_TEXT
 from flows.replies import Event
@@ -28,8 +29,12 @@ async def show(bot: Bot, chat_id: int, outcome: Outcome, *, service: IntakeServi
         reply = replace(reply, notices=(), alerts=(), report=None)
     report = reply.report
     if report is not None:
-        for text in filter(None, [reply_text(reply, with_prompt=False), *_views(outcome)]):
-            await bot.send_message(chat_id, text)
+        texts = list(filter(None, [reply_text(reply, with_prompt=False), *_views(outcome)]))
+        for i, text in enumerate(texts):
+            # The read-out and the review end with the papers that go out.
+            offer = i == len(texts) - 1 and reply.view in papers.VIEWS
+            markup = papers.paper_keyboard(report, outcome.report_id) if offer else None
+            await bot.send_message(chat_id, text, reply_markup=markup)
         if reply.event == Event.SUBMITTED:
             await _send_pdf(bot, chat_id, outcome, service)
     keyboard = None

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     found = commands.add_parser("found", help="record that a missing child was found")
     found.add_argument("report_id", type=int)
     found.add_argument("--worker", default=None, help="who is reporting (default: your login)")
-    export = commands.add_parser("export", help="print a stored report or write it as a file")
+    export = commands.add_parser("export", help="print a report, or write it or a paper to a file")
     export_cli.add_arguments(export)
     db_cli.add_parser(commands)
     backup_cli.add_parser(commands)

@@ -1,8 +1,10 @@
-"""`intake-bot export ID --format text|json|pdf|html [--minimal] [-o FILE]`: a report as a file.
+"""`intake-bot export ID --format text|json|ncmec|pdf|html|card|flyer [--minimal] [-o FILE]`.
 
 The PDF and HTML are the ones supervisors get in Telegram, for the terminal user and the
-supervisor's desktop. ``--minimal`` leaves sensitive answers and the flags' follow-ups out, as the
-minimal supervisor summary does. Every export is audited (``report.exported``, with its format).
+supervisor's desktop; the "if found" card and the public flyer are the papers that go out (the
+flyer only once publication is authorized). ``--minimal`` leaves sensitive answers and the flags'
+follow-ups out, as the minimal supervisor summary does. Every export is audited
+(``report.exported``, with its format).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from html import escape
 from pathlib import Path
 from typing import TextIO
 
+from bot.render.paper_pdf import render_card, render_flyer
 from bot.render.report_html import render_html
 from bot.render.report_pdf import render_pdf
-from bot.service.intake import IntakeService, ReportNotFound
+from bot.service.intake import FlyerNotAuthorized, IntakeService, ReportNotFound
 from flows.report import Report
 
 
@@ -26,13 +29,20 @@ class Format(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    NCMEC = "ncmec"
     PDF = "pdf"
     HTML = "html"
+    CARD = "card"
+    FLYER = "flyer"
 
 
 LEFT_OUT = "(left out)"
 # Files a supervisor opens on a desktop: plain text and JSON may also go to the terminal.
-FILE_ONLY = frozenset({Format.PDF, Format.HTML})
+FILE_ONLY = frozenset({Format.PDF, Format.HTML, Format.CARD, Format.FLYER})
+NOT_AUTHORIZED = (
+    "No flyer for report #{id}: nobody is recorded as authorizing publication "
+    "(the NCMEC section's 'Publication authorized by').\n"
+)
 # Telegram's HTML keeps line breaks as newlines; the page keeps them too and reads on any screen.
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -79,6 +89,9 @@ def run(
     except ReportNotFound:
         err.write(f"No report #{args.report_id}.\n")
         return 1
+    except FlyerNotAuthorized:
+        err.write(NOT_AUTHORIZED.format(id=args.report_id))
+        return 1
     if args.output is None:
         out.write(data.decode())
         return 0
@@ -90,9 +103,15 @@ def run(
 def document(
     service: IntakeService, report_id: int, fmt: Format, *, minimal: bool, actor: str
 ) -> bytes:
-    """Returns the report's PDF or HTML page, audited as exported."""
-    report = service.report(report_id)
+    """Returns the report's PDF or HTML page, or a paper, audited as exported."""
     now = service.now()
+    if fmt is Format.CARD:
+        card, photos = service.card(report_id, actor=actor)
+        return render_card(card, now=now, photos=photos)
+    if fmt is Format.FLYER:
+        flyer, photos = service.flyer(report_id, actor=actor)
+        return render_flyer(flyer, now=now, photos=photos)
+    report = service.report(report_id)
     if fmt is Format.PDF:
         shown = minimal_report(report) if minimal else report
         data = render_pdf(shown, now=now, photos=service.photos(report_id))
