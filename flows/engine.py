@@ -15,9 +15,11 @@ from flows.answer_checks import answer_value
 from flows.answers import InvalidAnswer, format_value
 from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
+from flows.error_hints import also_fine
 from flows.interview_core import InterviewCore, Learner
 from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger, lifecycle_diagram
 from flows.lookup import lookup
+from flows.not_yet import not_yet_note, settled_notice
 from flows.prefill import CHANGE_SOME, KEEP_ALL, decision_key, keeps_all, pending
 from flows.replies import (
     ANSWER_EVENTS,
@@ -244,11 +246,13 @@ class Interview(InterviewCore):
         slot = self._current()
         if slot is None:
             return self._ask(Event.NOTHING_ASKED, error=NOTHING_ASKED)
+        if (note := not_yet_note(slot.field, text)) is not None:
+            return self._settle_without_answer(Status.NOT_YET, note)
         try:
             value = self._value(slot.field, text)
         except InvalidAnswer as exc:
             self.failures += 1
-            message = exc.message
+            message = also_fine(slot.field, exc.message)
             if self.failures >= 2:
                 message += (
                     "\nIf you don't know, tap Unknown (or send 'unknown'); "
@@ -263,7 +267,7 @@ class Interview(InterviewCore):
     def _value(self, field: Field, text: str) -> JsonValue:
         return answer_value(self.flow, self._view(), field, text)
 
-    def _settle_without_answer(self, status: Status) -> Reply:
+    def _settle_without_answer(self, status: Status, note: str = "") -> Reply:
         slot = self._current()
         if slot is None:
             return self._ask(Event.NOTHING_ASKED, error=NOTHING_ASKED)
@@ -272,11 +276,10 @@ class Interview(InterviewCore):
             # Photos already sent are kept: "skip" or "unknown" here just means "no more".
             self.focus = None
             return self._advance(Event.PHOTOS_DONE, notices=("✓ Photos saved.",))
-        self._set(slot.key, Answer(status))
+        self._set(slot.key, Answer(status, note or None))
         self.focus = None
-        word = "unknown" if status is Status.UNKNOWN else "skipped"
-        open_item = " It is listed as an open item." if slot.field.required else ""
-        return self._advance(Event(word), notices=(f"✓ {slot.label}: {word}.{open_item}",))
+        notice = settled_notice(slot.label, status, note, required=slot.field.required)
+        return self._advance(Event(status.value), notices=(notice,))
 
     def _decide(self, section: Section, text: str) -> Reply:
         keep = keeps_all(text)

@@ -23,6 +23,7 @@ class Event(StrEnum):
     ANSWERED = "answered"
     UNKNOWN = "unknown"
     SKIPPED = "skipped"
+    NOT_YET = "not_yet"
     INVALID = "invalid"
     NOTHING_ASKED = "nothing_asked"
     REVIEW_TEXT = "review_text"
@@ -68,7 +69,7 @@ class Event(StrEnum):
 
 
 # Events that settle the question being asked with a typed or tapped answer.
-ANSWER_EVENTS = frozenset({Event.ANSWERED, Event.UNKNOWN, Event.SKIPPED})
+ANSWER_EVENTS = frozenset({Event.ANSWERED, Event.UNKNOWN, Event.SKIPPED, Event.NOT_YET})
 
 
 class View(StrEnum):
@@ -98,6 +99,7 @@ def is_sentinel(key: str) -> bool:
 
 UNKNOWN_CHOICE = Choice("unknown", "Unknown")
 SKIP_CHOICE = Choice("skip", "Skip")
+NOT_YET_CHOICE = Choice("not_yet", "Not yet")
 DONE_CHOICE = Choice("done", "Done")
 SUBMIT_CHOICE = Choice("submit", "Submit report")
 
