@@ -147,11 +147,20 @@ SUBMIT_PROMPT = Prompt(
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Where the worker is: the section, and how many required answers are still to give."""
+    """Where the worker is: the section (``number`` of ``sections``) and what is left to ask.
+
+    ``remaining`` counts required answers still to give; ``left`` every question still to ask
+    (the estimate shown); ``opened`` the follow-ups the step just opened, the only way ``left``
+    may grow.
+    """
 
     section: str
     remaining: int
     settled: int
+    left: int = 0
+    opened: int = 0
+    number: int = 0
+    sections: int = 0
 
 
 @dataclass(frozen=True, slots=True)
