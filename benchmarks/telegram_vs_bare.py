@@ -61,7 +61,10 @@ App = Application[Any, Any, Any, Any, Any, Any]
 Measured = tuple[list[float], float, float, int]
 SQLITE = "sqlite"
 ASK = 1
-BARE_QUESTION = "<i>The child · 42 required left</i>\n<b>What is the child's first name?</b>"
+BARE_QUESTION = (
+    "<i>The child · section 4 of 16 · about 42 questions left</i>\n"
+    "<b>What is the child's first name?</b>"
+)
 
 
 @dataclass

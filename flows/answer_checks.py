@@ -7,24 +7,18 @@ from datetime import datetime
 
 from flows.answers import InvalidAnswer, example, format_value, parse_answer
 from flows.conditions import JsonValue
-from flows.schema import Field, Flow, Kind
+from flows.none_answers import none_value
+from flows.schema import Field, Flow
 from flows.slots import Answers
 
-# "The child has no phone" is an answer, not an open item.
-NONE_WORDS = frozenset({"none", "no", "nothing", "has none", "no phone", "no photo"})
-LIST_KINDS = (Kind.PHONE, Kind.PHOTO)
-# "The child has no e-mail" is an answer too; it is stored as the word, not as an address.
-NONE_KINDS = (Kind.EMAIL,)
 SAME_WORDS = frozenset({"same", "the same", "same as above", "same as before", "ditto"})
 
 
 def answer_value(flow: Flow, view: Answers, field: Field, text: str) -> JsonValue:
     """Returns the value ``text`` gives ``field``, or raises InvalidAnswer saying why not."""
-    if field.kind in LIST_KINDS and text.strip().lower() in NONE_WORDS:
-        return []
+    if (nothing := none_value(field, text)) is not None:
+        return nothing
     key = " ".join(text.strip().lower().rstrip(".!").split())
-    if field.kind in NONE_KINDS and key in NONE_WORDS:
-        return "none"
     if field.same_as and (key in SAME_WORDS or key.startswith("same as ")):
         earlier = view.value(field.same_as)
         if earlier is None:

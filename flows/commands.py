@@ -38,6 +38,7 @@ COMMAND_HELP = (
     "You can send these at any question:\n"
     "  unknown — you don't know; it becomes an open item\n"
     "  skip — leave it for now; a required one becomes an open item\n"
+    "  not yet — at a report or notification not made yet: it stays due, with its deadline\n"
     "  back — change the previous answer\n"
     "  edit <number or name> — change any answer (numbers are shown by 'review')\n"
     "  keep — leave the answer you are revisiting as it was\n"

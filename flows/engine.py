@@ -15,13 +15,18 @@ from flows.answer_checks import answer_value
 from flows.answers import InvalidAnswer, format_value
 from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
+from flows.error_hints import also_fine
 from flows.interview_core import Learner
-from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger, lifecycle_diagram
+from flows.lifecycle import LIVE_STATES, OPEN_STATES, TAKES_INPUT, State, Trigger, lifecycle_diagram
 from flows.lookup import lookup
+from flows.not_yet import not_yet_note, settled_notice
 from flows.prefill import CHANGE_SOME, KEEP_ALL, decision_key, keeps_all, pending
 from flows.replies import (
     ANSWER_EVENTS,
     CANCEL_PROMPT,
+    CLOSED,
+    NOTHING_ASKED,
+    YES_WORDS,
     Context,
     Event,
     Prompt,
@@ -44,12 +49,6 @@ __all__ = [
     "State",
     "lifecycle_diagram",
 ]
-
-# A submitted report still takes amendments.
-TAKES_INPUT = OPEN_STATES | {State.SUBMITTED}
-YES_WORDS = ("yes", "y", "1", "yes, cancel")
-CLOSED = "This report is closed."
-NOTHING_ASKED = "There is no question open right now."
 
 
 class Interview(SayOnce):
@@ -247,11 +246,13 @@ class Interview(SayOnce):
         slot = self._current()
         if slot is None:
             return self._ask(Event.NOTHING_ASKED, error=NOTHING_ASKED)
+        if (note := not_yet_note(slot.field, text)) is not None:
+            return self._settle_without_answer(Status.NOT_YET, note)
         try:
             value = self._value(slot.field, text)
         except InvalidAnswer as exc:
             self.failures += 1
-            message = exc.message
+            message = also_fine(slot.field, exc.message)
             if self.failures >= 2:
                 message += (
                     "\nIf you don't know, tap Unknown (or send 'unknown'); "
@@ -266,7 +267,7 @@ class Interview(SayOnce):
     def _value(self, field: Field, text: str) -> JsonValue:
         return answer_value(self.flow, self._view(), field, text)
 
-    def _settle_without_answer(self, status: Status) -> Reply:
+    def _settle_without_answer(self, status: Status, note: str = "") -> Reply:
         slot = self._current()
         if slot is None:
             return self._ask(Event.NOTHING_ASKED, error=NOTHING_ASKED)
@@ -275,11 +276,10 @@ class Interview(SayOnce):
             # Photos already sent are kept: "skip" or "unknown" here just means "no more".
             self.focus = None
             return self._advance(Event.PHOTOS_DONE, notices=("✓ Photos saved.",))
-        self._set(slot.key, Answer(status))
+        self._set(slot.key, Answer(status, note or None))
         self.focus = None
-        word = "unknown" if status is Status.UNKNOWN else "skipped"
-        open_item = " It is listed as an open item." if slot.field.required else ""
-        return self._advance(Event(word), notices=(f"✓ {slot.label}: {word}.{open_item}",))
+        notice = settled_notice(slot.label, status, note, required=slot.field.required)
+        return self._advance(Event(status.value), notices=(notice,))
 
     def _decide(self, section: Section, text: str) -> Reply:
         keep = keeps_all(text)

@@ -17,8 +17,9 @@ from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile
 from flows.lifecycle import OPEN_STATES, State, Trigger, lifecycle
 from flows.prefill import decision_key, pending
+from flows.progress import step_progress
 from flows.prompts import offer_prompt, question_prompt
-from flows.replies import SUBMIT_PROMPT, Change, Context, Event, Progress, Reply, View, is_sentinel
+from flows.replies import SUBMIT_PROMPT, Change, Context, Event, Reply, View, is_sentinel
 from flows.report import Report, build_report
 from flows.schema import Answer, Field, Flow, Section
 from flows.slots import Answers, Slot, find_slot, next_slot, walk
@@ -189,7 +190,10 @@ class InterviewCore:
             1 for s in walk(self.flow, answers) if s.field.required and s.key not in self.answers
         )
         settled = sum(1 for key in self.answers if not is_sentinel(key))
-        progress = Progress(slot.section.title if slot else "Review", remaining, settled)
+        section = slot.section if slot else None
+        progress = step_progress(
+            self.flow, answers, self.changes, section, remaining=remaining, settled=settled
+        )
         return Reply(
             self.state,
             event,

@@ -37,6 +37,9 @@ MODEL_ATTRIBUTE = "state_name"
 
 OPEN_STATES = frozenset({State.NEW, State.TRIAGE, State.INTAKE, State.REVIEW})
 # A submitted report still takes amendments and a recovery.
+# A submitted report still takes amendments.
+TAKES_INPUT = OPEN_STATES | {State.SUBMITTED}
+
 LIVE_STATES = frozenset({State.TRIAGE, State.INTAKE, State.REVIEW, State.SUBMITTED})
 
 _ASKING = [State.TRIAGE, State.INTAKE, State.REVIEW]

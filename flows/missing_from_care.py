@@ -14,6 +14,7 @@ from __future__ import annotations
 from flows.classification import require_levels
 from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
 from flows.missing_from_care_extract import HINTS
+from flows.not_yet import NotYet
 from flows.schema import (
     Alert,
     Category,
@@ -1973,6 +1974,9 @@ HISTORY = Section(
 )
 
 # A13, filled in during or after the police call.
+# "Not yet" at the first question of a report leaves its step due and skips what needs it made.
+POLICE_REPORTED = Not(NotYet("le_agency"))
+NCMEC_REPORTED = Not(NotYet("ncmec_method"))
 LAW_ENFORCEMENT = Section(
     "law_enforcement",
     "Police report",
@@ -1981,8 +1985,9 @@ LAW_ENFORCEMENT = Section(
             "le_agency",
             Kind.TEXT,
             "Which police agency took the report? Name, phone, jurisdiction.",
-            hint="Police where the child went missing, e.g. Dayton PD, 937-555-0100",
+            hint="e.g. Dayton PD, 937-555-0100. Not reported yet? Tap Not yet",
             label="Police agency",
+            not_yet="le_report",
             classification=Level.P1,
             describes=True,
         ),
@@ -1992,6 +1997,7 @@ LAW_ENFORCEMENT = Section(
             "When did you make the police report?",
             label="Police report made",
             not_before="discovered_missing_at",
+            relevant=POLICE_REPORTED,
             classification=Level.P1,
         ),
         Field(
@@ -1999,6 +2005,7 @@ LAW_ENFORCEMENT = Section(
             Kind.TEXT,
             "Officer who took the report: name and badge number?",
             label="Officer / badge",
+            relevant=POLICE_REPORTED,
             classification=Level.P2,
             describes=True,
         ),
@@ -2008,6 +2015,7 @@ LAW_ENFORCEMENT = Section(
             "Assigned investigator: name and contact?",
             hint="Not assigned yet? Tap Unknown and update it later",
             label="Investigator",
+            relevant=POLICE_REPORTED,
             classification=Level.P2,
         ),
         Field(
@@ -2017,6 +2025,7 @@ LAW_ENFORCEMENT = Section(
             label="Police case number",
             max_length=100,
             ncic="OCA",
+            relevant=POLICE_REPORTED,
             classification=Level.P2,
         ),
         Field(
@@ -2025,6 +2034,8 @@ LAW_ENFORCEMENT = Section(
             "Have police entered {child} in NCIC? Send the NIC number.",
             hint="M plus 9 digits, e.g. M123456789. Not issued yet? Send 'not yet'",
             label="NIC number",
+            relevant=POLICE_REPORTED,
+            not_yet="ncic_entry",
             required=False,
             max_length=10,
             pattern=r"[Mm]\d{9}",
@@ -2038,7 +2049,7 @@ LAW_ENFORCEMENT = Section(
             "Have police confirmed {child} is entered in NCIC?",
             hint="Entry is due within 2 hours of the report",
             label="NCIC entry confirmed",
-            relevant=Not(Answered("nic_number")),
+            relevant=AllOf(POLICE_REPORTED, Not(Answered("nic_number"))),
             classification=Level.P1,
         ),
         Field(
@@ -2090,7 +2101,9 @@ NCMEC = Section(
             "ncmec_method",
             Kind.CHOICE,
             "How did you report to NCMEC?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
             label="NCMEC method",
+            not_yet="ncmec_report",
             choices=NCMEC_METHODS,
             classification=Level.P1,
         ),
@@ -2100,6 +2113,7 @@ NCMEC = Section(
             "When did you report to NCMEC?",
             label="NCMEC report made",
             not_before="discovered_missing_at",
+            relevant=NCMEC_REPORTED,
             classification=Level.P1,
         ),
         Field(
@@ -2108,6 +2122,7 @@ NCMEC = Section(
             "NCMEC case number?",
             label="NCMEC case number",
             max_length=100,
+            relevant=NCMEC_REPORTED,
             classification=Level.P2,
         ),
         Field(
@@ -2116,6 +2131,7 @@ NCMEC = Section(
             "Name of the NCMEC contact you spoke to?",
             label="NCMEC contact",
             max_length=100,
+            relevant=NCMEC_REPORTED,
             classification=Level.P2,
             describes=True,
         ),
@@ -2125,6 +2141,7 @@ NCMEC = Section(
             "Did NCMEC already have the police report on file?",
             hint="If not, update NCMEC once police give you a case number",
             label="Police report on file at NCMEC",
+            relevant=NCMEC_REPORTED,
             classification=Level.P1,
         ),
         Field(
@@ -2134,6 +2151,7 @@ NCMEC = Section(
             hint="NCMEC may publish and age-progress any photo it is sent",
             label="Photo sent to NCMEC",
             required=False,
+            relevant=NCMEC_REPORTED,
             classification=Level.P1,
         ),
         Field(
@@ -2165,13 +2183,14 @@ NCMEC = Section(
             "Did you ask NCMEC not to say {child} is in foster care?",
             label="Asked not to name foster status",
             required=False,
+            relevant=NCMEC_REPORTED,
             classification=Level.P3,
         ),
     ),
 )
 
 # A15 and C3 step 8: who must be told within 24 hours. Each "notified" answer ticks its checklist
-# step; "not yet" is Skip, which leaves the step open on the checklist.
+# step; "not yet" leaves the step open on the checklist, with its deadline.
 PARENTS_EXCUSED = When("parents_status", "tpr", "relinquished", "unlocatable")
 NOTIFICATIONS = Section(
     "notifications",
@@ -2181,9 +2200,10 @@ NOTIFICATIONS = Section(
             "court_notified",
             Kind.TEXT,
             "Court notified? Which court, how and when?",
-            hint="e.g. Judge Ortiz's clerk by email 10:15pm. Not yet? Tap Skip",
+            hint="e.g. Judge Ortiz's clerk by email 10:15pm. Not told yet? Tap Not yet",
             label="Court notified",
             max_length=300,
+            not_yet="notify_court",
             classification=Level.P2,
         ),
         Field(
@@ -2197,10 +2217,11 @@ NOTIFICATIONS = Section(
             "gal_casa_notified",
             Kind.TEXT,
             "GAL, CASA or attorney notified? Who, how and when?",
-            hint="e.g. GAL Paul Dunn by voicemail 10:20pm. Not yet? Tap Skip",
+            hint="e.g. GAL Paul Dunn by voicemail 10:20pm. Not told yet? Tap Not yet",
             label="GAL / CASA notified",
             relevant=When("has_gal_casa", "yes"),
             max_length=300,
+            not_yet="notify_gal_casa",
             classification=Level.P2,
         ),
         Field(
@@ -2216,20 +2237,22 @@ NOTIFICATIONS = Section(
             "parents_notified",
             Kind.TEXT,
             "Parents or guardian notified? Who, how and when?",
-            hint="e.g. mother, Rosa Alvarez, by phone 10:30pm. Not yet? Tap Skip",
+            hint="e.g. mother, Rosa Alvarez, by phone 10:30pm. Not told yet? Tap Not yet",
             label="Parents notified",
             relevant=When("parents_status", "notify"),
             max_length=300,
+            not_yet="notify_parents",
             classification=Level.P2,
         ),
         Field(
             "tribe_notified",
             Kind.TEXT,
             "Tribe, Indian custodian and tribal police notified? Who, how and when?",
-            hint="Required for an Indian child (ICWA). Not yet? Tap Skip",
+            hint="Required for an Indian child (ICWA). Not told yet? Tap Not yet",
             label="Tribe notified",
             relevant=When("tribal_member", "yes"),
             max_length=300,
+            not_yet="notify_tribe",
             classification=Level.P2,
         ),
         Field(

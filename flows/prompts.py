@@ -7,7 +7,7 @@ from datetime import date
 
 from flows.answers import example, format_value
 from flows.prefill import CHANGE_SOME, KEEP_ALL, KEEP_ONE, decision_key, pending, summary
-from flows.replies import DONE_CHOICE, SKIP_CHOICE, UNKNOWN_CHOICE, Prompt
+from flows.replies import DONE_CHOICE, NOT_YET_CHOICE, SKIP_CHOICE, UNKNOWN_CHOICE, Prompt
 from flows.schema import Answer, Choice, Flow, Kind, Section, Status
 from flows.slots import Answers, Slot
 
@@ -30,7 +30,9 @@ def question_prompt(
         choices = YES_NO_CHOICES
     if field.kind is Kind.PHOTO and field.multiple and slot.key in answers:
         choices = (DONE_CHOICE,)
-    choices = (*choices, UNKNOWN_CHOICE, SKIP_CHOICE)
+    # A duty not done yet is an answer of its own, offered before "unknown".
+    not_yet = (NOT_YET_CHOICE,) if field.not_yet else ()
+    choices = (*choices, *not_yet, UNKNOWN_CHOICE, SKIP_CHOICE)
     offered = carried.get(slot.key) if slot.key not in answers else None
     if offered is not None:
         choices = (KEEP_ONE, *choices)

@@ -23,6 +23,7 @@ class Event(StrEnum):
     ANSWERED = "answered"
     UNKNOWN = "unknown"
     SKIPPED = "skipped"
+    NOT_YET = "not_yet"
     INVALID = "invalid"
     NOTHING_ASKED = "nothing_asked"
     REVIEW_TEXT = "review_text"
@@ -74,7 +75,11 @@ class Event(StrEnum):
 
 
 # Events that settle the question being asked with a typed or tapped answer.
-ANSWER_EVENTS = frozenset({Event.ANSWERED, Event.UNKNOWN, Event.SKIPPED})
+CLOSED = "This report is closed."
+NOTHING_ASKED = "There is no question open right now."
+YES_WORDS = ("yes", "y", "1", "yes, cancel")  # a cancel confirmed
+
+ANSWER_EVENTS = frozenset({Event.ANSWERED, Event.UNKNOWN, Event.SKIPPED, Event.NOT_YET})
 
 
 class View(StrEnum):
@@ -104,6 +109,7 @@ def is_sentinel(key: str) -> bool:
 
 UNKNOWN_CHOICE = Choice("unknown", "Unknown")
 SKIP_CHOICE = Choice("skip", "Skip")
+NOT_YET_CHOICE = Choice("not_yet", "Not yet")
 DONE_CHOICE = Choice("done", "Done")
 SUBMIT_CHOICE = Choice("submit", "Submit report")
 
@@ -151,11 +157,20 @@ SUBMIT_PROMPT = Prompt(
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Where the worker is: the section, and how many required answers are still to give."""
+    """Where the worker is: the section (``number`` of ``sections``) and what is left to ask.
+
+    ``remaining`` counts required answers still to give; ``left`` every question still to ask
+    (the estimate shown); ``opened`` the follow-ups the step just opened, the only way ``left``
+    may grow.
+    """
 
     section: str
     remaining: int
     settled: int
+    left: int = 0
+    opened: int = 0
+    number: int = 0
+    sections: int = 0
 
 
 @dataclass(frozen=True, slots=True)

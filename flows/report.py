@@ -23,6 +23,7 @@ from flows.duties import (
     time_left,
 )
 from flows.lifecycle import State
+from flows.not_yet import not_yet_text, still_due
 from flows.report_json import report_to_dict
 from flows.report_text import (
     STATE_WORDS,
@@ -118,7 +119,7 @@ def build_report(
         ),
         flags=_flags(flow, answers, slots),
         sections=_sections(flow, slots, stored),
-        open_items=_open_items(slots, stored, checklist),
+        open_items=_open_items(slots, stored, checklist, now),
         deadlines=deadlines,
         clock=_top_line(flow, answers, flow.clock_field) if flow.clock_field else None,
         generated_at=now,
@@ -132,6 +133,8 @@ def _line(slot: Slot, answer: Answer) -> Line:
     fld, value = slot.field, answer.value
     if answer.status is Status.ANSWERED:
         shown, code = format_value(fld, value), ncic_value(fld, value)
+    elif answer.status is Status.NOT_YET:
+        shown, code = not_yet_text(value), ""
     else:
         shown, code = (UNKNOWN if answer.status is Status.UNKNOWN else SKIPPED), ""
     return Line(slot.key, slot.label, shown, code, _special(fld), fld.ncic)
@@ -251,7 +254,10 @@ def _unsure(fld: Field, answer: Answer) -> bool:
 
 
 def _open_items(
-    slots: list[Slot], stored: Mapping[str, Answer], checklist: tuple[StepStatus, ...]
+    slots: list[Slot],
+    stored: Mapping[str, Answer],
+    checklist: tuple[StepStatus, ...],
+    now: datetime,
 ) -> tuple[OpenItem, ...]:
     items: list[OpenItem] = []
     for slot in slots:
@@ -263,13 +269,18 @@ def _open_items(
             status = (
                 "missing" if answer is None else "not sure yet" if unsure else answer.status.value
             )
+            if answer is not None and answer.status is Status.NOT_YET:
+                status = still_due(slot.field, checklist, now)
             items.append(
                 OpenItem(slot.key, slot.label, slot.section.title, status, slot.section.long_term)
             )
     # An open step counts once: not again when the question it waits for is already listed.
     listed = {item.key for item in items}
+    listed |= {s.field.not_yet for s in slots if s.key in listed and s.field.not_yet}
     for step in checklist:
-        if step.state not in (DONE, NOT_APPLICABLE) and not listed.intersection(step.reads):
+        if step.state not in (DONE, NOT_APPLICABLE) and not listed.intersection(
+            (step.name, *step.reads)
+        ):
             status = "overdue" if step.overdue else "open"
             items.append(OpenItem(step.name, step.label, CHECKLIST, status))
     return tuple(items)

@@ -19,7 +19,7 @@ from flows.extract.message import read_message
 from flows.extract.proposal import Conflict, Proposal, Understanding, settle, understood
 from flows.interview_core import InterviewCore
 from flows.lifecycle import OPEN_STATES, State
-from flows.replies import CANCEL_PROMPT, Event, Prompt, Reply
+from flows.replies import CANCEL_PROMPT, CLOSED, Event, Prompt, Reply
 from flows.schema import Answer, Choice, Kind, Status
 from flows.slots import Slot
 
@@ -43,7 +43,7 @@ class SayOnce(InterviewCore):
         """Reads a face sheet sent at any question; a text that is none changes nothing."""
         self._begin_step(now)
         if self.state not in (*OPEN_STATES, State.SUBMITTED):
-            return Reply(self.state, Event.CLOSED, error="This report is closed.")
+            return Reply(self.state, Event.CLOSED, error=CLOSED)
         return self._finish(self._read_sheet(text))
 
     def _read_sheet(self, text: str) -> Reply:

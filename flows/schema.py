@@ -76,6 +76,7 @@ class Status(StrEnum):
     ANSWERED = "answered"
     UNKNOWN = "unknown"
     SKIPPED = "skipped"
+    NOT_YET = "not_yet"  # a duty not done yet: its checklist step stays open with its deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,10 @@ class Field:
     ``classification`` is the field's sensitivity level; a flow's fields must all have one.
     ``same_as`` names an earlier field whose answer "same" copies (the guardian's agency is
     often the worker's own). ``describes`` marks a text question that asks for a name or a
-    description, so a bare yes or no is refused rather than stored as one.
+    description, so a bare yes or no is refused rather than stored as one. ``not_yet`` names
+    the checklist step the question settles (the police report, a notification): it then takes
+    "not yet", which leaves that step open with its deadline (questions that need the step done
+    say so with ``NotYet`` in their ``relevant``).
     """
 
     name: str
@@ -143,6 +147,7 @@ class Field:
     dated_by: str = ""
     same_as: str = ""
     describes: bool = False
+    not_yet: str = ""
 
     @property
     def title(self) -> str:

@@ -108,6 +108,14 @@ class Answers:
             return None
         return answer.value
 
+    def status(self, name: str) -> Status | None:
+        """Returns how ``name`` was settled (None when unsettled or its question does not apply)."""
+        key = self.key(name)
+        answer = self.stored.get(key)
+        if answer is None or (key == name and self.flow.has_field(name) and not self.applies(name)):
+            return None
+        return answer.status
+
     def flag(self, name: str) -> bool:
         """Tells whether the risk flag ``name`` is raised."""
         if name not in self._flags:

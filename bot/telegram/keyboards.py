@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.telegram.limits import MAX_CALLBACK_DATA, MAX_TEXT
 from flows.engine import Prompt, Reply
 from flows.lifecycle import State
+from flows.progress import progress_text
 from flows.schema import Kind
 
 
@@ -161,8 +162,7 @@ def prompt_lines(reply: Reply) -> list[str]:
         return []
     out: list[str] = []
     if reply.progress is not None and not prompt.is_sentinel:
-        left = reply.progress.remaining
-        out.append(f"<i>{escape(reply.progress.section)} · {left} required left</i>")
+        out.append(f"<i>{escape(progress_text(reply.progress))}</i>")
     out.append(f"<b>{escape(prompt.text)}</b>")
     if prompt.current:
         out.append(f"Now: {escape(prompt.current)} — send a new answer, or 'keep'.")

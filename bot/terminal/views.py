@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.engine import Prompt, Reply
 from flows.lifecycle import State
+from flows.progress import progress_text
 from flows.report import render_police_text, render_status_text, render_text
 from flows.schema import Kind
 
@@ -28,9 +29,7 @@ def render_reply(reply: Reply, *, numbered: bool) -> str:
         out.append("Report submitted. Send 'edit' and a number to amend it.")
     if reply.prompt is not None:
         if reply.progress is not None:
-            left = reply.progress.remaining
-            plural = "answer" if left == 1 else "answers"
-            out.append(f"[{reply.progress.section} · {left} required {plural} left]")
+            out.append(f"[{progress_text(reply.progress)}]")
         out += render_prompt(reply.prompt, numbered=numbered)
     return "\n".join(out)
 
