@@ -18,7 +18,8 @@ from flows.conditions import JsonValue
 from flows.interview_core import InterviewCore, Learner
 from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger, lifecycle_diagram
 from flows.lookup import lookup
-from flows.prefill import CHANGE_SOME, KEEP_ALL, decision_key, keeps_all, pending
+from flows.on_file import LOOK, Step, decide
+from flows.prefill import keeps_all
 from flows.replies import (
     ANSWER_EVENTS,
     CANCEL_PROMPT,
@@ -28,7 +29,7 @@ from flows.replies import (
     Reply,
     View,
 )
-from flows.schema import Answer, Field, Kind, Section, Status
+from flows.schema import Answer, Field, Kind, Status
 from flows.slots import Slot, find_slot, next_slot, walk
 
 __all__ = [
@@ -143,9 +144,11 @@ class Interview(InterviewCore):
         if self.pending == "cancel":
             return self._confirm_cancel(command, text)
         offered = self._offer()
-        # "keep" and "change some" are commands elsewhere; here they answer "still accurate?".
+        # "keep", "change" and "done" are commands elsewhere; here they answer what is on file.
         if offered is not None and (
-            keeps_all(text) is not None or command is None or command.name in ("skip", "unknown")
+            keeps_all(text) is not None
+            or command is None
+            or command.name in ("skip", "unknown", "done")
         ):
             return self._decide(offered, text)
         if command is not None:
@@ -278,20 +281,19 @@ class Interview(InterviewCore):
         open_item = " It is listed as an open item." if slot.field.required else ""
         return self._advance(Event(word), notices=(f"✓ {slot.label}: {word}.{open_item}",))
 
-    def _decide(self, section: Section, text: str) -> Reply:
-        keep = keeps_all(text)
-        if keep is None and parse_command(text) is not None:
-            keep = False  # skip or unknown: ask the usual questions
-        if keep is None:
-            return self._ask(
-                Event.PREFILL_UNCLEAR, error=f"Tap {KEEP_ALL.label} or {CHANGE_SOME.label}."
-            )
-        fields = pending(section, self.carried, self.answers)
-        self._set(decision_key(section), Answer(Status.ANSWERED, "keep" if keep else "change"))
-        if not keep:
-            return self._advance(
-                Event.PREFILL_CHANGE, notices=("Tap Keep on any answer that is still right.",)
-            )
-        for fld in fields:
-            self._set(fld.name, self.carried[fld.name], source="prefill")
-        return self._advance(Event.PREFILL_KEPT, notices=(f"✓ Kept {len(fields)} answers.",))
+    def _decide(self, step: Step, text: str) -> Reply:
+        command = parse_command(text)
+        if command is not None and command.name in ("skip", "unknown"):
+            # At the look, skip or unknown asks the usual questions; later, nothing else changed.
+            text = "change" if step.key == LOOK else "none"
+        today = self._clock().date()
+        months = self.refresh_months
+        decision = decide(step, text, self.flow, self.carried, self.answers, today, months)
+        if decision.error:
+            return self._ask(Event.PREFILL_UNCLEAR, error=decision.error)
+        for key, answer in decision.stored.items():
+            self._set(key, answer)
+        for name in decision.kept:
+            self._set(name, self.carried[name], source="prefill")
+        event = Event.PREFILL_KEPT if decision.kept else Event.PREFILL_CHANGE
+        return self._advance(event, notices=(decision.notice,) if decision.notice else ())

@@ -117,7 +117,8 @@ class Field:
     ``classification`` is the field's sensitivity level; a flow's fields must all have one.
     ``same_as`` names an earlier field whose answer "same" copies (the guardian's agency is
     often the worker's own). ``describes`` marks a text question that asks for a name or a
-    description, so a bare yes or no is refused rather than stored as one.
+    description, so a bare yes or no is refused rather than stored as one. ``offer_previous``
+    offers an episode fact's last answer as one tap (NCMEC keeps a child's case number).
     """
 
     name: str
@@ -142,6 +143,7 @@ class Field:
     dated_by: str = ""
     same_as: str = ""
     describes: bool = False
+    offer_previous: bool = False
 
     @property
     def title(self) -> str:
@@ -195,6 +197,10 @@ class Flow:
     number of a known child); ``Fact`` conditions may read only these. ``child_keys`` lists the
     groups of answers that identify a child across episodes (case number; name and birth date).
     ``readout_details`` are read-out lines shown only once answered (the cautions in words).
+    ``subject_fact`` names the fact that names the subject when the flow asks no name (a
+    recovery record names its episode's child). ``seen_field`` says when the child went missing.
+    ``episode_first`` lists the questions a known child's next episode asks before the one look
+    at what is on file, in that order.
     """
 
     id: str
@@ -214,6 +220,9 @@ class Flow:
     checklist: tuple[ChecklistStep, ...] = ()
     facts: tuple[str, ...] = ()
     child_keys: tuple[tuple[str, ...], ...] = ()
+    subject_fact: str = ""
+    seen_field: str = ""
+    episode_first: tuple[str, ...] = ()
     _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

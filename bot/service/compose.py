@@ -33,4 +33,5 @@ def build_service(
         zone=settings.zone,
         profile=settings.deadline_profile,
         long_term_days=settings.long_term_days,
+        refresh_months=settings.on_file_refresh_months,
     )

@@ -26,6 +26,7 @@ from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview
 from flows.lifecycle import State
+from flows.on_file import REFRESH_MONTHS
 from flows.replies import Context, Event, Reply
 from flows.report import Report, build_report
 from flows.schema import Answer, Flow, Level, Status
@@ -51,6 +52,7 @@ class ServiceCore:
         profile: DeadlineProfile = FEDERAL,
         match_key: bytes | None = None,
         long_term_days: int = 30,
+        refresh_months: int = REFRESH_MONTHS,
     ) -> None:
         self.flow = flow
         self.engine = engine
@@ -62,6 +64,7 @@ class ServiceCore:
         # key rotation), unless one is given.
         key = match_key or crypto.keyring_for(engine).derive("child-match")
         self.episodes = Episodes(flow=flow, match_key=key, long_term_days=long_term_days)
+        self.refresh_months = refresh_months  # handed to the engine: old photos asked again
         self.access = Access(engine, clock)  # who may use the bot, read on every update
 
     def now(self) -> datetime:
@@ -195,6 +198,7 @@ class ServiceCore:
             carried=self.episodes.carried(session, row, now=now),
             facts=self._facts(session, row, answers, now),
             learner=learner if sent is not None else None,
+            refresh_months=self.refresh_months,
         )
 
     # -- committing a step -------------------------------------------------------------------
