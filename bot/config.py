@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.deadline_profiles import DeadlineProfile, profile_for
@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("SEARCH_EFFORT_REMINDER_DAYS must be more than 0")
         return value
+
+    # A known child's carried photo or height and weight older than this is asked again.
+    on_file_refresh_months: int = Field(default=6, ge=1)
 
     @field_validator("agency_timezone")
     @classmethod

@@ -17,10 +17,11 @@ from flows.commands import COMMAND_HELP, Command, parse_command
 from flows.conditions import JsonValue
 from flows.error_hints import also_fine
 from flows.interview_core import Learner
-from flows.lifecycle import LIVE_STATES, OPEN_STATES, TAKES_INPUT, State, Trigger, lifecycle_diagram
+from flows.lifecycle import OPEN_STATES, TAKES_INPUT, State, Trigger, lifecycle_diagram
 from flows.lookup import lookup
 from flows.not_yet import not_yet_note, settled_notice
-from flows.prefill import CHANGE_SOME, KEEP_ALL, decision_key, keeps_all, pending
+from flows.on_file import LOOK, Step, decide
+from flows.prefill import keeps_all
 from flows.replies import (
     ANSWER_EVENTS,
     CANCEL_PROMPT,
@@ -34,7 +35,7 @@ from flows.replies import (
     View,
 )
 from flows.say_once import SayOnce
-from flows.schema import Answer, Field, Kind, Section, Status
+from flows.schema import Answer, Field, Kind, Status
 from flows.slots import Slot, find_slot, next_slot, walk
 
 __all__ = [
@@ -117,26 +118,6 @@ class Interview(SayOnce):
         notice = f"✓ Changed: {slot.label}: {format_value(slot.field, value)}"
         return self._advance(Event.REVISED, notices=(notice,))
 
-    def recover(self, *, now: datetime) -> bool:
-        """Closes the episode as recovered; False when the report is not open or submitted."""
-        self._now = now
-        if self.state not in LIVE_STATES:
-            return False
-        self._fire(Trigger.RECOVER)
-        return True
-
-    def current_key(self, *, now: datetime) -> str | None:
-        """Returns the storage key of the question being asked, if any."""
-        self._now = now
-        slot = self._current()
-        return slot.key if slot else None
-
-    def expects_photo(self, *, now: datetime) -> bool:
-        """Tells whether the question being asked takes photos."""
-        self._now = now
-        slot = self._current()
-        return slot is not None and slot.field.kind is Kind.PHOTO
-
     # -- one message -------------------------------------------------------------------------
     def _take(self, text: str) -> Reply:
         command = parse_command(text)
@@ -145,9 +126,11 @@ class Interview(SayOnce):
         if (said := self._said_once(text, command)) is not None:
             return said
         offered = self._offer()
-        # "keep" and "change some" are commands elsewhere; here they answer "still accurate?".
+        # "keep", "change" and "done" are commands elsewhere; here they answer what is on file.
         if offered is not None and (
-            keeps_all(text) is not None or command is None or command.name in ("skip", "unknown")
+            keeps_all(text) is not None
+            or command is None
+            or command.name in ("skip", "unknown", "done")
         ):
             return self._decide(offered, text)
         if command is not None:
@@ -281,20 +264,18 @@ class Interview(SayOnce):
         notice = settled_notice(slot.label, status, note, required=slot.field.required)
         return self._advance(Event(status.value), notices=(notice,))
 
-    def _decide(self, section: Section, text: str) -> Reply:
-        keep = keeps_all(text)
-        if keep is None and parse_command(text) is not None:
-            keep = False  # skip or unknown: ask the usual questions
-        if keep is None:
-            return self._ask(
-                Event.PREFILL_UNCLEAR, error=f"Tap {KEEP_ALL.label} or {CHANGE_SOME.label}."
-            )
-        fields = pending(section, self.carried, self.answers)
-        self._set(decision_key(section), Answer(Status.ANSWERED, "keep" if keep else "change"))
-        if not keep:
-            return self._advance(
-                Event.PREFILL_CHANGE, notices=("Tap Keep on any answer that is still right.",)
-            )
-        for fld in fields:
-            self._set(fld.name, self.carried[fld.name], source="prefill")
-        return self._advance(Event.PREFILL_KEPT, notices=(f"✓ Kept {len(fields)} answers.",))
+    def _decide(self, step: Step, text: str) -> Reply:
+        command = parse_command(text)
+        if command is not None and command.name in ("skip", "unknown"):
+            # At the look, skip or unknown asks the usual questions; later, nothing else changed.
+            text = "change" if step.key == LOOK else "none"
+        today, months = self._clock().date(), self.refresh_months
+        decision = decide(step, text, self.flow, self.carried, self.answers, today, months)
+        if decision.error:
+            return self._ask(Event.PREFILL_UNCLEAR, error=decision.error)
+        for key, answer in decision.stored.items():
+            self._set(key, answer)
+        for name in decision.kept:
+            self._set(name, self.carried[name], source="prefill")
+        event = Event.PREFILL_KEPT if decision.kept else Event.PREFILL_CHANGE
+        return self._advance(event, notices=(decision.notice,) if decision.notice else ())

@@ -16,12 +16,13 @@ from typing import Protocol
 from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile
 from flows.lifecycle import OPEN_STATES, State, Trigger, lifecycle
-from flows.prefill import decision_key, pending
+from flows.on_file import REFRESH_MONTHS, Step, due, first_slot
+from flows.on_file import prompt as on_file_prompt
 from flows.progress import step_progress
-from flows.prompts import offer_prompt, question_prompt
+from flows.prompts import question_prompt
 from flows.replies import SUBMIT_PROMPT, Change, Context, Event, Reply, View, is_sentinel
 from flows.report import Report, build_report
-from flows.schema import Answer, Field, Flow, Section
+from flows.schema import Answer, Field, Flow
 from flows.slots import Answers, Slot, find_slot, next_slot, walk
 
 TRIAGE = "triage"
@@ -52,6 +53,7 @@ class InterviewCore:
         carried: Mapping[str, Answer] | None = None,
         facts: Mapping[str, JsonValue] | None = None,
         learner: Learner | None = None,
+        refresh_months: int = REFRESH_MONTHS,
     ) -> None:
         self.flow = flow
         self.profile = profile
@@ -64,6 +66,8 @@ class InterviewCore:
         # A known child's answers from the last episode, offered section by section.
         self.carried: Mapping[str, Answer] = carried or {}
         self.facts: Mapping[str, JsonValue] = facts or {}
+        # A carried photo or measurement older than this is asked again (a setting).
+        self.refresh_months = refresh_months
         self.learner = learner
         self.changes: list[Change] = []
         self._now: datetime | None = None
@@ -183,7 +187,10 @@ class InterviewCore:
             question_prompt(self.flow, slot, answers, self.answers, self.carried) if slot else None
         )
         if (offered := self._offer()) is not None:
-            prompt = offer_prompt(offered, self.carried, self.answers, self._clock().date())
+            today = self._clock().date()
+            prompt = on_file_prompt(
+                offered, self.flow, self.carried, self.answers, today, self.refresh_months
+            )
         if prompt is None and self.state == State.REVIEW:
             prompt = SUBMIT_PROMPT
         remaining = sum(
@@ -207,14 +214,13 @@ class InterviewCore:
         )
 
     # -- carried answers ---------------------------------------------------------------------
-    def _offer(self) -> Section | None:
-        """Returns the section whose carried answers await "still accurate?", if one does."""
+    def _offer(self) -> Step | None:
+        """Returns the look at what is on file (or its next step), once tonight's facts are in."""
         if not self.carried or self.focus is not None or self.state not in OPEN_STATES:
             return None
-        slot = next_slot(self.flow, self._view())
-        if slot is None or decision_key(slot.section) in self.answers:
+        if first_slot(self.flow, self._view()) is not None:
             return None
-        return slot.section if pending(slot.section, self.carried, self.answers) else None
+        return due(self.flow, self.carried, self.answers)
 
     def _unsettled_carried(self) -> set[str]:
         return {key for key in self.carried if key not in self.answers}
@@ -229,7 +235,9 @@ class InterviewCore:
             self.focus = None  # the revisited question no longer applies
         if self.state == State.SUBMITTED:
             return None
-        return next_slot(self.flow, view)
+        # A known child's next episode asks tonight's facts first.
+        first = first_slot(self.flow, view) if self.carried else None
+        return first or next_slot(self.flow, view)
 
     def _field(self, key: str) -> Field:
         slot = find_slot(self.flow, self._view(), key)

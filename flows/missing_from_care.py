@@ -2124,6 +2124,8 @@ NCMEC = Section(
             max_length=100,
             relevant=NCMEC_REPORTED,
             classification=Level.P2,
+            # NCMEC keeps a child's case (and case team) across episodes: offered as one tap.
+            offer_previous=True,
         ),
         Field(
             "ncmec_contact",
@@ -2646,6 +2648,25 @@ FLOW = require_levels(
         ),
         subject_field="child_name",
         clock_field="agency_notified_at",
+        seen_field="last_seen_at",
+        # A known child's next episode: what police need new tonight, then the case numbers,
+        # then one look at what is on file.
+        episode_first=(
+            "triage",
+            "date_of_birth",
+            "age_band",
+            "child_name",
+            "last_seen_at",
+            "last_seen_place",
+            "clothing",
+            "had_companions",
+            "missing_type",
+            "cautions",
+            "endangering_who",
+            "endangering_contact",
+            "ncmec_case_number",
+            "le_case_number",
+        ),
         # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
         # the rest; a state deadline profile (flows.deadline_profiles) shortens or sets them.
         facts=("episode_number", "episode_ordinal", "first_episode_on", "long_term"),

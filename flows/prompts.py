@@ -1,14 +1,13 @@
-"""Builds the prompt for a question, and for the "still accurate?" offer of carried answers."""
+"""Builds the prompt for a question, with the Keep button of a carried answer."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from flows.answers import example, format_value
-from flows.prefill import CHANGE_SOME, KEEP_ALL, KEEP_ONE, decision_key, pending, summary
+from flows.prefill import KEEP_ONE
 from flows.replies import DONE_CHOICE, NOT_YET_CHOICE, SKIP_CHOICE, UNKNOWN_CHOICE, Prompt
-from flows.schema import Answer, Choice, Flow, Kind, Section, Status
+from flows.schema import Answer, Choice, Flow, Kind, Status
 from flows.slots import Answers, Slot
 
 CHOICE_KINDS = (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.YES_NO)
@@ -53,24 +52,9 @@ def question_prompt(
     return Prompt(slot.key, text, hint, field.kind, choices, slot.section.title, current)
 
 
-def offer_prompt(
-    section: Section, carried: Mapping[str, Answer], answers: Mapping[str, Answer], today: date
-) -> Prompt:
-    """Returns the "still accurate?" prompt for a section's carried answers."""
-    fields = pending(section, carried, answers)
-    return Prompt(
-        decision_key(section),
-        summary(section, fields, carried, today),
-        "",
-        Kind.CHOICE,
-        (KEEP_ALL, CHANGE_SOME),
-        section.title,
-    )
-
-
 def child_name(flow: Flow, view: Answers) -> str:
     """Returns the child's first name for the questions, or "the child" before it is known."""
-    name = view.value(flow.subject_field) if flow.subject_field else None
+    name = view.value(flow.subject_field) if flow.subject_field else view.fact(flow.subject_fact)
     if not isinstance(name, str) or not name.strip():
         return "the child"
     first = name.split(",", 1)[1] if "," in name else name

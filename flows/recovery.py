@@ -14,6 +14,7 @@ from datetime import datetime
 from flows.answers import format_value
 from flows.conditions import Answered, JsonValue, When
 from flows.missing_from_care import LOCATED_BY, SCREENING_RESULTS
+from flows.rules import ChecklistStep
 from flows.schema import Answer, Choice, Deadline, Field, Flow, Kind, Section, Status
 from flows.words import plural
 
@@ -129,7 +130,7 @@ FOLLOW_UP = Section(
         Field(
             "screening_result",
             Kind.CHOICE,
-            "What was the result?",
+            "What was the result of {child}'s trafficking screening?",
             label="Screening result",
             relevant=Answered("screening_at"),
             choices=SCREENING_RESULTS,
@@ -144,9 +145,29 @@ RECOVERY = Flow(
     title="Child found",
     sections=(FOUND, TOLD_SECTION, FOLLOW_UP),
     clock_field="found_at",
+    # The service names the episode's child, so the title and the questions say who was found.
+    subject_fact="child_name",
+    facts=("child_name", "episode_report"),
     deadlines=(
         Deadline("debrief", "Debrief with the child", 24, done_field="debrief_at"),
         Deadline("screening", "Trafficking screening", 24, done_field="screening_at"),
+        Deadline("ncic_clear", "Police clear the NCIC entry", 24),
+        Deadline("ncmec_close", "NCMEC told, to close its case", 24),
+    ),
+    # Police clear the NCIC entry and NCMEC closes its case only once told (D2 step 2).
+    checklist=(
+        ChecklistStep(
+            "ncic_clear",
+            "Tell police the child is found (they clear the NCIC entry)",
+            done_when=When("told", "law_enforcement"),
+            deadline="ncic_clear",
+        ),
+        ChecklistStep(
+            "ncmec_close",
+            "Tell NCMEC the child is found (it closes its case)",
+            done_when=When("told", "ncmec"),
+            deadline="ncmec_close",
+        ),
     ),
 )
 

@@ -107,7 +107,7 @@ def build_report(
         subject=(
             format_value(flow.field(name), answers.value(name))
             if (name := flow.subject_field) and _answered(answers, name)
-            else "Unknown child"
+            else str(answers.fact(flow.subject_fact) or "Unknown child")
         ),
         police=_police(flow, answers, now.date())
         + tuple(line for line in (_ncic_flags(flow, answers),) if line is not None),

@@ -18,7 +18,7 @@ from flows.extract.facesheet import NotAFaceSheet, read_face_sheet
 from flows.extract.message import read_message
 from flows.extract.proposal import Conflict, Proposal, Understanding, settle, understood
 from flows.interview_core import InterviewCore
-from flows.lifecycle import OPEN_STATES, State
+from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger
 from flows.replies import CANCEL_PROMPT, CLOSED, Event, Prompt, Reply
 from flows.schema import Answer, Choice, Kind, Status
 from flows.slots import Slot
@@ -150,6 +150,27 @@ class SayOnce(InterviewCore):
     def _drop_all(self) -> None:
         self._set(QUEUE_KEY, Answer(Status.ANSWERED, []))
         self.pending = None
+
+    # -- what the service asks about the interview --------------------------------------------
+    def recover(self, *, now: datetime) -> bool:
+        """Closes the episode as recovered; False when the report is not open or submitted."""
+        self._now = now
+        if self.state not in LIVE_STATES:
+            return False
+        self._fire(Trigger.RECOVER)
+        return True
+
+    def current_key(self, *, now: datetime) -> str | None:
+        """Returns the storage key of the question being asked, if any."""
+        self._now = now
+        slot = self._current()
+        return slot.key if slot else None
+
+    def expects_photo(self, *, now: datetime) -> bool:
+        """Tells whether the question being asked takes photos."""
+        self._now = now
+        slot = self._current()
+        return slot is not None and slot.field.kind is Kind.PHOTO
 
 
 def _group(heading: str, source: str, found: Understanding) -> dict[str, JsonValue]:

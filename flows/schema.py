@@ -122,7 +122,8 @@ class Field:
     description, so a bare yes or no is refused rather than stored as one. ``not_yet`` names
     the checklist step the question settles (the police report, a notification): it then takes
     "not yet", which leaves that step open with its deadline (questions that need the step done
-    say so with ``NotYet`` in their ``relevant``).
+    say so with ``NotYet`` in their ``relevant``). ``offer_previous``
+    offers an episode fact's last answer as one tap (NCMEC keeps a child's case number).
     """
 
     name: str
@@ -148,6 +149,7 @@ class Field:
     same_as: str = ""
     describes: bool = False
     not_yet: str = ""
+    offer_previous: bool = False
 
     @property
     def title(self) -> str:
@@ -202,6 +204,10 @@ class Flow:
     groups of answers that identify a child across episodes (case number; name and birth date).
     ``readout_details`` are read-out lines shown only once answered (the cautions in words).
     ``extract_hints`` tell the engine how to read several facts or a face sheet in one message.
+    ``subject_fact`` names the fact that names the subject when the flow asks no name (a
+    recovery record names its episode's child). ``seen_field`` says when the child went missing.
+    ``episode_first`` lists the questions a known child's next episode asks before the one look
+    at what is on file, in that order.
     """
 
     id: str
@@ -222,6 +228,9 @@ class Flow:
     facts: tuple[str, ...] = ()
     child_keys: tuple[tuple[str, ...], ...] = ()
     extract_hints: Hints = field(default_factory=Hints)
+    subject_fact: str = ""
+    seen_field: str = ""
+    episode_first: tuple[str, ...] = ()
     _index: dict[str, tuple[Field, Section, Repeat | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

@@ -31,7 +31,7 @@ KEY = b"episode-driver-key"
 FIXED = {
     "date_of_birth": "2011-04-02",
     "child_name": "Alvarez, Destiny Marie",
-    "photo_date": "2025-01-10",
+    "photo_date": "2026-01-10",
     "agency_case_number": "CW-2024-0117",
     "reporter_name": "Sam Ortiz",
     "ssn": "skip",

@@ -96,57 +96,59 @@ def known_child() -> Interview:
     return interview
 
 
-# -- pre-fill, section by section (pure engine) ----------------------------------------------
+# -- one look at what is on file (pure engine) -----------------------------------------------
 
 
-def test_a_carried_section_asks_still_accurate_with_the_old_answers_and_the_photo_age() -> None:
+def test_a_known_child_sees_what_is_on_file_in_one_look_with_the_photo_age() -> None:
     prompt = known_child().resume(now=NOW).prompt
-    assert prompt is not None and prompt.key == "_prefill.child"
-    assert "• Eyes: Brown" in prompt.text and prompt.text.endswith("Still accurate?")
-    assert "photo from 14 months ago — send a newer one?" in prompt.text
+    assert prompt is not None and prompt.key == "_prefill._look"
+    assert "The child\n• Eyes: Brown" in prompt.text
+    assert "(photo from Sep 20, 2025, 14 months ago — I'll ask again)" in prompt.text
     assert "Clothing" not in prompt.text  # an episode fact is never offered
-    assert [c.label for c in prompt.choices] == ["Yes, keep all", "Change some"]
+    assert [c.label for c in prompt.choices] == ["All still true", "Change…"]
 
 
-def test_keep_all_copies_the_section_as_prefill_and_asks_only_the_episode_facts() -> None:
+def test_all_still_true_keeps_what_is_on_file_and_asks_an_old_photo_again() -> None:
     interview = known_child()
     reply = interview.handle("keep_all", now=NOW)
     kept = {c.key: c.source for c in interview.changes if c.source}
-    assert kept == {"eyes": "prefill", "photo": "prefill", "photo_date": "prefill"}
-    assert interview.answers["_prefill.child"].value == "keep"
+    assert kept == {"eyes": "prefill"}
     assert reply.prompt is not None and reply.prompt.key == "clothing"
-    assert reply.notices == ("✓ Kept 3 answers.",)
+    assert reply.notices == ("✓ Kept 1 answer. 2 old answers to give again (older than 6 months).",)
+    interview.handle("Grey hoodie", now=NOW)
+    assert interview.current_key(now=NOW) == "photo"
 
 
-def test_change_some_asks_each_question_with_the_old_answer_to_keep() -> None:
+def test_change_offers_the_sections_then_the_answers_and_asks_only_the_ticked_ones() -> None:
     interview = known_child()
     reply = interview.handle("change_some", now=NOW)
+    assert reply.prompt is not None and reply.prompt.key == "_prefill._pick"
+    assert [c.label for c in reply.prompt.choices] == ["The child", "Nothing else changed"]
+    reply = interview.handle("child", now=NOW)
+    assert reply.prompt is not None and reply.prompt.key == "_prefill._tick.child"
+    assert [c.value for c in reply.prompt.choices][:1] == ["eyes"]
+    reply = interview.handle("eyes", now=NOW)
     assert reply.prompt is not None and reply.prompt.key == "eyes"
     assert reply.prompt.current.startswith("Brown") and reply.prompt.choices[0].label == "Keep"
     reply = interview.handle("blue", now=NOW)  # changed
     assert interview.answers["eyes"].value == "blue" and interview.changes[0].source == ""
     assert reply.prompt is not None and reply.prompt.key == "clothing"
     assert reply.prompt.current == "" and "keep" not in [c.value for c in reply.prompt.choices]
-    reply = interview.handle("Grey hoodie", now=NOW)
-    assert reply.prompt is not None and reply.prompt.key == "photo"
-    reply = interview.add_photo(9, now=NOW)  # a newer photo replaces the carried one
-    assert interview.answers["photo"].value == [9]
-    reply = interview.handle("2026-11-01", now=NOW)
-    assert interview.answers["photo_date"].value == "2026-11-01"
 
 
-def test_keep_on_one_question_takes_the_old_answer() -> None:
+def test_keep_on_a_ticked_question_takes_the_old_answer() -> None:
     interview = known_child()
-    interview.handle("change some", now=NOW)
+    for text in ("change", "child", "eyes"):
+        interview.handle(text, now=NOW)
     reply = interview.handle("keep", now=NOW)
     assert interview.answers["eyes"] == CARRIED["eyes"]
     assert interview.changes[-1].source == "prefill"
     assert reply.prompt is not None and reply.prompt.key == "clothing"
 
 
-def test_an_unclear_reply_to_still_accurate_says_what_to_tap() -> None:
+def test_an_unclear_reply_to_the_look_says_what_to_tap() -> None:
     reply = known_child().handle("maybe", now=NOW)
-    assert reply.error == "Tap Yes, keep all or Change some."
+    assert reply.error == "Tap All still true or Change…"
 
 
 def test_episode_facts_are_never_carried_from_the_last_report() -> None:
@@ -167,8 +169,9 @@ def test_episode_facts_are_never_carried_from_the_last_report() -> None:
         )
     }
     carried = carried_answers(FLOW, previous, now=NOW)
-    # Height and weight are description: carried, and shown for "still accurate?".
-    assert set(carried) == {"eyes", "agency_case_number", "height", "weight"}
+    # Height and weight are description: carried, and shown in the look at what is on file.
+    # The NCMEC number is offered with a Keep button (NCMEC keeps the case), never kept untapped.
+    assert set(carried) == {"eyes", "agency_case_number", "height", "weight", "ncmec_case_number"}
 
 
 # -- known children through the service, on the real flow ------------------------------------
@@ -206,22 +209,25 @@ def answers_of(service: IntakeService, report_id: int) -> dict[str, object]:
     return {key: value for key, (status, value) in stored.items() if status == "answered"}
 
 
-def test_a_known_child_is_offered_the_last_episode_right_after_name_and_birth_date(
+def test_a_known_child_is_asked_tonights_facts_and_numbers_first_then_one_look_at_the_file(
     story: Story,
 ) -> None:
     asked = story.second.asked
-    assert asked[asked.index("child_name") + 1] == "_prefill.call"
-    assert [k for k in asked if k.startswith("_prefill.")] == [
-        "_prefill.call",
-        "_prefill.child",
-        "_prefill.risks",
-        "_prefill.reporter",
-        "_prefill.details",
-        "_prefill.contact",
-        "_prefill.placement",
-        "_prefill.background",
-        "_prefill.history",
+    look = asked.index("_prefill._look")
+    assert asked[:look] == [
+        "triage",
+        "date_of_birth",
+        "child_name",
+        "last_seen_at",
+        "last_seen_place",
+        "clothing",
+        "had_companions",
+        "missing_type",
+        "cautions",
+        "ncmec_case_number",
+        "le_case_number",
     ]
+    assert [k for k in asked if k.startswith("_prefill.")] == ["_prefill._look"]
     assert not any(k.startswith("_prefill.") for k in story.first.asked)
 
 
@@ -308,7 +314,9 @@ def test_the_case_number_alone_finds_the_child_written_differently(tmp_path: Pat
     converse(service, "w1", service.start("w1", new=True), 1)
     renamed = {"child_name": "Destiny Alvarez-Ruiz", "agency_case_number": "cw 2024 0117"}
     run = converse(service, "w1", service.start("w1", new=True), 2, overrides=renamed)
-    assert "_prefill.child" not in run.asked and "_prefill.reporter" in run.asked
+    # Known only once the case number is in: the description was asked, the rest is on file.
+    assert "sex" in run.asked and "_prefill._look" in run.asked
+    assert "guardian_name" not in run.asked
     service.engine.dispose()
 
 
@@ -332,7 +340,8 @@ def test_correcting_the_case_number_by_editing_the_message_finds_the_known_child
     fixed = service.edit_answer("w1", sent["agency_case_number"], FIXED["agency_case_number"])
 
     assert any("reported missing before" in n for n in fixed.reply.notices)
-    assert fixed.reply.prompt is not None and fixed.reply.prompt.key.startswith("_prefill.")
+    # Tonight's facts not yet asked come first; the look at what is on file follows them.
+    assert fixed.reply.prompt is not None and fixed.reply.prompt.key in FLOW.episode_first
     with Session(service.engine) as session:
         assert len(session.exec(select(Child)).all()) == 1  # the typo's record was folded in
     service.engine.dispose()
@@ -402,7 +411,8 @@ def test_found_runs_the_recovery_flow_closes_the_episode_and_schedules_its_dutie
 
     found_at = clock.now - timedelta(hours=3)
     due = {d.kind: d for d in service.due_items()}
-    assert set(due) == {"debrief", "screening"}
+    # Police were told (they clear the NCIC entry); NCMEC was not, so its case stays open.
+    assert set(due) == {"debrief", "screening", "ncmec_close"}
     assert due["debrief"].report_id == first.report_id
     assert due["debrief"].due_at == found_at + timedelta(hours=24)
     open_items = {i.key: i for i in service.report(first.report_id).open_items}
@@ -412,7 +422,7 @@ def test_found_runs_the_recovery_flow_closes_the_episode_and_schedules_its_dutie
     clock.now += timedelta(hours=12)
     service.handle_text("w1", "edit debrief")
     service.handle_text("w1", "2 hours ago")
-    assert {d.kind for d in service.due_items()} == {"screening"}
+    assert {d.kind for d in service.due_items()} == {"screening", "ncmec_close"}
     assert "debrief" not in {i.key for i in service.report(first.report_id).open_items}
     service.engine.dispose()
 
@@ -477,17 +487,6 @@ def test_long_term_days_is_a_setting(tmp_path: Path) -> None:
     clock.now += timedelta(days=8)
     assert [d.report_id for d in service.long_term_due()] == [first.report_id]
     engine.dispose()
-
-
-def test_the_photo_age_asks_for_a_newer_one_only_when_it_is_stale() -> None:
-    from datetime import date
-
-    from flows.prefill import photo_age
-
-    today = date(2026, 11, 28)
-    assert photo_age(date(2026, 11, 20), today) == "  (photo from 8 days ago)"
-    assert photo_age(date(2026, 7, 28), today) == "  (photo from 4 months ago)"
-    assert "send a newer one?" in photo_age(date(2026, 5, 28), today)
 
 
 def test_a_recovered_report_is_closed_to_answers() -> None:

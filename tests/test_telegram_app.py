@@ -599,7 +599,7 @@ async def test_found_starts_the_recovery_record_of_the_workers_report(chat: Chat
     assert "No such report of yours." in chat.last_text()
 
 
-async def test_a_known_child_gets_still_accurate_buttons_per_section(real: Chat) -> None:
+async def test_a_known_child_gets_one_look_at_what_is_on_file_with_two_buttons(real: Chat) -> None:
     from tests.episode_driver import answer, converse
 
     worker = "telegram:111"
@@ -611,6 +611,10 @@ async def test_a_known_child_gets_still_accurate_buttons_per_section(real: Chat)
     await real.send("Alvarez, Destiny Marie")
     text = real.last_text()
     assert "This child was reported missing before (report #1" in text
-    assert "For the police call — from the last report:" in text and "Still accurate?" in text
-    await real.tap("Yes, keep all")
-    assert "✓ Kept 7 answers." in real.last_text() and "wearing" in real.last_text()
+    assert "missing since" in text and "last seen?" in text  # tonight's facts come first
+    outcome = real.service.start(worker)
+    while outcome.reply.prompt is not None and not outcome.reply.prompt.is_sentinel:
+        outcome = real.service.handle_text(worker, answer(outcome.reply.prompt, 2))
+    assert outcome.reply.prompt is not None and outcome.reply.prompt.key == "_prefill._look"
+    assert "On file from the last report:" in outcome.reply.prompt.text
+    assert [c.label for c in outcome.reply.prompt.choices] == ["All still true", "Change…"]

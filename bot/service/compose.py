@@ -34,4 +34,5 @@ def build_service(
         profile=settings.deadline_profile,
         long_term_days=settings.long_term_days,
         effort_days=settings.search_effort_reminder_days,
+        refresh_months=settings.on_file_refresh_months,
     )

@@ -26,6 +26,7 @@ from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview
 from flows.lifecycle import State
+from flows.on_file import REFRESH_MONTHS
 from flows.replies import Context, Event, Reply
 from flows.report import Report, build_report
 from flows.schema import Answer, Flow, Level, Status
@@ -52,6 +53,7 @@ class ServiceCore:
         match_key: bytes | None = None,
         long_term_days: int = 30,
         effort_days: float = 7,
+        refresh_months: int = REFRESH_MONTHS,
     ) -> None:
         self.flow = flow
         self.engine = engine
@@ -59,13 +61,12 @@ class ServiceCore:
         storage_clock.attach(engine, clock)  # rows storage stamps itself follow the same clock
         self.zone = zone
         self.profile = check_profile(flow, profile)
-        # Children are matched under a key derived from the database's keyring (stable across
-        # key rotation), unless one is given.
+        # Children are matched under a key from the keyring (stable across rotation), unless given.
         key = match_key or crypto.keyring_for(engine).derive("child-match")
         self.episodes = Episodes(flow=flow, match_key=key, long_term_days=long_term_days)
+        self.refresh_months = refresh_months  # handed to the engine: old photos asked again
         self.access = Access(engine, clock)  # who may use the bot, read on every update
-        # An open episode without a search effort for this long asks its holder for one.
-        self.effort_every = timedelta(days=effort_days)
+        self.effort_every = timedelta(days=effort_days)  # then the holder is asked for an effort
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -202,6 +203,7 @@ class ServiceCore:
             carried=self.episodes.carried(session, row, now=now),
             facts=self._facts(session, row, answers, now),
             learner=learner if sent is not None else None,
+            refresh_months=self.refresh_months,
         )
 
     # -- committing a step -------------------------------------------------------------------

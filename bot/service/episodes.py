@@ -11,13 +11,15 @@ import logging
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
+from bot.service.episode_context import day_text, recovery_facts, went_missing
 from flows.conditions import JsonValue
 from flows.engine import OPEN_STATES, Interview
 from flows.lifecycle import State
+from flows.on_file import MEASURED
 from flows.prefill import carried_answers
 from flows.recovery import RECOVERY, previous_episode
 from flows.report import OpenItem, Report, build_report, stamp
@@ -154,9 +156,12 @@ class Episodes:
             recovery = load(session, found.id) if found is not None and found.id else {}
             if len(self._carried) >= CACHED:
                 self._carried.pop(next(iter(self._carried)))
+            # Measured in that episode, unless it kept the measurements of an earlier one.
+            measured = went_missing(self.flow, last, answers, zone(now)).isoformat()
             self._carried[key] = {
                 **carried_answers(self.flow, answers, now=now),
                 **previous_episode(answers, recovery, episode_number=number),
+                MEASURED: answers.get(MEASURED, Answer(Status.ANSWERED, measured)),
             }
         return dict(self._carried[key])
 
@@ -171,6 +176,8 @@ class Episodes:
         self, session: Session, row: ReportRow, answers: Mapping[str, Answer], *, now: datetime
     ) -> dict[str, JsonValue]:
         """Returns the values the flow's conditions may read beside the answers."""
+        if row.flow_id == self.recovery.id:
+            return recovery_facts(session, self.flow, row)
         if row.flow_id != self.flow.id:
             return {}
         number = self.number(session, row)
@@ -181,8 +188,9 @@ class Episodes:
         }
         if row.child_id is not None:
             eps = self._episodes(session, row.child_id)
-            first = (eps[0].created_at if eps else row.created_at).astimezone(now.tzinfo)
-            facts["first_episode_on"] = f"{first:%b} {first.day}, {first:%Y}"
+            first = eps[0] if eps else row
+            seen = answers if first is row else load(session, first.id or 0)
+            facts["first_episode_on"] = day_text(went_missing(self.flow, first, seen, zone(now)))
         return facts
 
     def long_term_from(self, row: ReportRow, answers: Mapping[str, Answer]) -> datetime | None:
@@ -255,6 +263,11 @@ def load(session: Session, report_id: int) -> dict[str, Answer]:
     """Returns a stored report's answers as engine values."""
     stored = repo.load_answers(session, report_id=report_id)
     return {key: Answer(Status(status), value) for key, (status, value) in stored.items()}
+
+
+def zone(now: datetime) -> tzinfo:
+    """Returns the zone the service's clock reads in."""
+    return now.tzinfo or UTC
 
 
 def ordinal(number: int) -> str:

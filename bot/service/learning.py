@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.service import notify
-from bot.service.episodes import Episodes, Notification
+from bot.service.episode_context import day_text, went_missing
+from bot.service.episodes import Episodes, Notification, load
 from flows.conditions import JsonValue
 from flows.lifecycle import State
 from flows.replies import Change, Context, Reply
@@ -63,10 +64,13 @@ def learn(
     if not episodes.identify(session, row, known, changed=changed, now=now):
         return Context(stored=stored) if stored else None
     last = episodes.previous(session, row)
-    when = last.created_at.astimezone(step.zone) if last else now
+    # The earlier episode is known by the day the child went missing, not the report's.
+    when = (
+        went_missing(episodes.flow, last, load(session, last.id or 0), step.zone) if last else now
+    )
     seen = (
         f"This child was reported missing before (report #{last.id if last else '?'}, "
-        f"{when:%b} {when.day}, {when:%Y}). I'll show what we knew then, section by section."
+        f"missing since {day_text(when)}). After tonight's facts I'll show what is on file."
     )
     return Context(
         carried=episodes.carried(session, row, now=now),
