@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from storage import audit, crypto
 from storage import repository as repo
+from storage.casework import SearchEffort
 from storage.models import Answer, AnswerChange, Photo
 
 PHOTO_BATCH = 20  # photos are large; keep their batches small
@@ -45,7 +46,7 @@ def rotate(
     """Re-seals every row not yet under the newest key; audits the run."""
     keyring = crypto.keyring_for(engine)
     result = Rotation()
-    for step in (_answers, _changes, _photos):
+    for step in (_answers, _changes, _efforts, _photos):
         cursor: tuple[object, ...] | None = None
         while True:
             with repo.transaction(engine) as session:
@@ -140,6 +141,33 @@ def _changes(
     return (rows[-1].id,) if rows else None
 
 
+def _efforts(
+    session: Session,
+    keyring: crypto.Keyring,
+    cursor: tuple[object, ...] | None,
+    size: int,
+    result: Rotation,
+) -> tuple[object, ...] | None:
+    """Re-seals search-effort outcomes: free text a worker typed, sealed like an answer."""
+    query = select(SearchEffort).order_by(col(SearchEffort.id)).limit(size)
+    if cursor is not None:
+        query = query.where(col(SearchEffort.id) > cursor[0])
+    rows = session.exec(query.with_for_update()).all()
+    for row in rows:
+        context = repo.value_context("search_effort", "outcome", row.report_id, str(row.id))
+        try:
+            sealed = _reseal_text(session, keyring, row.outcome, context)
+        except crypto.DecryptError:
+            result.failed += 1
+            repo.decrypt_failed(session, report_id=row.report_id, what=f"effort:{row.id}")
+            continue
+        if sealed is not None:
+            row.outcome = sealed
+            session.add(row)
+            result.rotated += 1
+    return (rows[-1].id,) if rows else None
+
+
 def _photos(
     session: Session,
     keyring: crypto.Keyring,
@@ -178,6 +206,12 @@ def pending(engine: Engine) -> int:
                 count += (
                     value is not None and crypto.key_id(crypto.text_blob(value)) != keyring.newest
                 )
+        for outcome in session.exec(select(SearchEffort.outcome)).all():
+            count += outcome is not None and _behind(outcome, keyring)
         for content in session.exec(select(Photo.content)).all():
             count += crypto.key_id(content) != keyring.newest
     return count
+
+
+def _behind(stored: str, keyring: crypto.Keyring) -> bool:
+    return crypto.key_id(crypto.text_blob(stored)) != keyring.newest

@@ -159,3 +159,24 @@ def test_a_submitted_episode_quiet_for_a_week_asks_its_holder_for_a_search_effor
     with Session(engine) as session:
         due = [n for n in session.exec(select(Notification)) if n.kind == "effort_due"]
     assert [n.recipient for n in due] == [111, 111]
+
+
+def test_key_rotation_reseals_search_effort_outcomes_under_the_newest_key(
+    service: IntakeService, engine: Engine
+) -> None:
+    from storage import crypto, rotation
+
+    report_id = service.start(ANA).report_id
+    service.add_effort(ANA, report_id, EffortAction.SHELTERS, "Not at Haven House")
+    old = crypto.keyring_for(engine)
+    fresh = crypto.Keyring.generate("k-new").keys
+    newer = crypto.Keyring((*fresh, *old.keys), old.derive_root)
+    crypto.attach(engine, newer)
+    assert rotation.pending(engine) > 0
+    rotation.rotate(engine, clock=lambda: NOW, pause=0)
+    assert rotation.pending(engine) == 0
+    with Session(engine) as session:
+        stored = session.exec(select(casework.SearchEffort)).one()
+    assert crypto.key_id(crypto.text_blob(stored.outcome or "")) == "k-new"
+    text = render_text(service.report(report_id), now=NOW)
+    assert "Not at Haven House" in text  # still opens after the rotation
