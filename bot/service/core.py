@@ -21,6 +21,7 @@ from bot.service.audit_events import audit_created, audit_step, audit_tap_refuse
 from bot.service.episodes import Episodes, Notification
 from bot.service.learning import Step, learn
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, refused
+from bot.service.resident import Resident, keep_on_commit
 from flows.classification import at_least
 from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
@@ -63,6 +64,7 @@ class ServiceCore:
         key = match_key or crypto.keyring_for(engine).derive("child-match")
         self.episodes = Episodes(flow=flow, match_key=key, long_term_days=long_term_days)
         self.access = Access(engine, clock)  # who may use the bot, read on every update
+        self.resident = Resident()  # answers of recent steps, valid for their report's version
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -135,7 +137,14 @@ class ServiceCore:
         return row
 
     # -- the engine, restored ----------------------------------------------------------------
-    def _answers(self, session: Session, row: ReportRow) -> dict[str, Answer]:
+    def _answers(
+        self, session: Session, row: ReportRow, *, held: bool = False
+    ) -> dict[str, Answer]:
+        # A step may start from what this process's last step of the report committed; reads
+        # (report, export) always go to the database.
+        kept = self.resident.get(row.id or 0, row.version) if held else None
+        if kept is not None:
+            return dict(kept)
         stored = repo.load_answers(session, report_id=row.id or 0)
         return {key: Answer(Status(status), value) for key, (status, value) in stored.items()}
 
@@ -171,7 +180,7 @@ class ServiceCore:
     ) -> Interview:
         """Restores the report's interview; with ``sent``, its steps learn about episodes."""
         now = self.now()
-        answers = self._answers(session, row)
+        answers = self._answers(session, row, held=True)
 
         def learner(reply: Reply, answers: Mapping[str, Answer]) -> Context | None:
             assert sent is not None  # only a learning interview calls this
@@ -263,6 +272,7 @@ class ServiceCore:
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
         )
         session.flush()
+        keep_on_commit(session, self.resident, row.id or 0, row.version, interview.answers)
         # Notifications and reminders commit with the answer that caused them (the outbox).
         notify.after_step(
             session,
