@@ -29,6 +29,7 @@ from storage.sealing import (
     seal_value,
     value_context,
 )
+from storage.step_claim import claim_step
 from storage.updates import (
     advisory_key,
     claim_update,
@@ -49,6 +50,7 @@ __all__ = [
     "add_photo",
     "add_report",
     "advisory_key",
+    "claim_step",
     "claim_update",
     "create_tables",
     "decode",

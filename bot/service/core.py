@@ -74,8 +74,7 @@ class ServiceCore:
     @staticmethod
     def _claim(session: Session, worker: str, update_id: int | None, now: datetime) -> bool:
         """Starts a step: serialises the worker's steps, then records the update as applied."""
-        repo.lock_worker(session, worker=worker)
-        return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
+        return repo.claim_step(session, worker=worker, update_id=update_id, now=now)
 
     def _again(self, session: Session, worker: str, now: datetime) -> Outcome:
         """Answers an update applied before: nothing changes, the current question is sent again.
