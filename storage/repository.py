@@ -20,6 +20,7 @@ from storage.database import READ_ONLY, create_tables, make_engine, reading, tra
 from storage.models import AnswerChange, Report
 from storage.photos import add_photo, load_photos, open_photo
 from storage.sealing import (
+    DECRYPT_FAILED,
     decode,
     decrypt_failed,
     encode,
@@ -28,6 +29,7 @@ from storage.sealing import (
     seal_value,
     value_context,
 )
+from storage.step_claim import claim_step
 from storage.updates import (
     advisory_key,
     claim_update,
@@ -41,12 +43,14 @@ from storage.updates import (
 # The one entry point callers use (``repo.<name>``): this module's own functions, and those of
 # the modules each job lives in.
 __all__ = [
+    "DECRYPT_FAILED",
     "READ_ONLY",
     "AnswerWrite",
     "StoredAnswer",
     "add_photo",
     "add_report",
     "advisory_key",
+    "claim_step",
     "claim_update",
     "create_tables",
     "decode",

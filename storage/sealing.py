@@ -62,9 +62,14 @@ def session_keyring(session: Session) -> crypto.Keyring:
     return crypto.keyring_for(bind if isinstance(bind, Engine) else bind.engine)
 
 
+# Set on a session that read a value which did not open.
+DECRYPT_FAILED = "intake_decrypt_failed"
+
+
 def decrypt_failed(session: Session, *, report_id: int, what: str) -> None:
     """Audits a value that did not open (it is then hidden) and carries on (F16)."""
     log.warning("crypto.decrypt_failed report=%s what=%s", report_id, what)
+    session.info[DECRYPT_FAILED] = True  # what this step read is not the whole report
     audit.record(
         session,
         event="crypto.decrypt_failed",

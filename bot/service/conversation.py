@@ -9,17 +9,32 @@ from dataclasses import replace
 from bot.service.core import ServiceCore
 from bot.service.episodes import RUNNING, Notification
 from bot.service.outcome import EXPIRED, Outcome, refused
+from flows.classification import at_least
 from flows.lifecycle import State
 from flows.replies import ANSWER_EVENTS, Event, Prompt, Reply
-from flows.schema import Choice
+from flows.schema import Choice, Level, Status
 from storage import children as kids
 from storage import repository as repo
+from storage.models import Report as ReportRow
 
 log = logging.getLogger(__name__)
 
 
 class Conversation(ServiceCore):
     """Steps a worker's report: each call is one transaction and one engine call."""
+
+    def _sensitive(self, reply: Reply) -> bool:
+        """Tells whether the step stored an answer classified P2 or P3 (identifying or special)."""
+        names = [c.key.split(".")[-1] for c in reply.changes if c.new.status is Status.ANSWERED]
+        return any(
+            at_least(self.flow.field(name), Level.P2) for name in names if self.flow.has_field(name)
+        )
+
+    @staticmethod
+    def _source(row: ReportRow) -> str:
+        if row.state == State.SUBMITTED:
+            return "amendment"
+        return "edit" if row.focus else "answer"
 
     def start(self, worker: str, *, new: bool = False, update_id: int | None = None) -> Outcome:
         """Resumes the worker's open report at its current question, or starts a new one."""

@@ -21,7 +21,7 @@ from bot.service.audit_events import audit_created, audit_step, audit_tap_refuse
 from bot.service.episodes import Episodes, Notification
 from bot.service.learning import Step, learn
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, refused
-from flows.classification import at_least
+from bot.service.resident import Resident, keep_on_commit
 from flows.conditions import JsonValue
 from flows.deadline_profiles import FEDERAL, DeadlineProfile, check_profile
 from flows.engine import OPEN_STATES, Interview
@@ -29,7 +29,7 @@ from flows.lifecycle import State
 from flows.on_file import REFRESH_MONTHS
 from flows.replies import Context, Event, Reply
 from flows.report import Report, build_report
-from flows.schema import Answer, Flow, Level, Status
+from flows.schema import Answer, Flow, Status
 from storage import clock as storage_clock
 from storage import crypto
 from storage import repository as repo
@@ -67,6 +67,7 @@ class ServiceCore:
         self.refresh_months = refresh_months  # handed to the engine: old photos asked again
         self.access = Access(engine, clock)  # who may use the bot, read on every update
         self.effort_every = timedelta(days=effort_days)  # then the holder is asked for an effort
+        self.resident = Resident()  # answers of recent steps, valid for their report's version
 
     def now(self) -> datetime:
         """Returns the current time in the agency's zone."""
@@ -76,8 +77,7 @@ class ServiceCore:
     @staticmethod
     def _claim(session: Session, worker: str, update_id: int | None, now: datetime) -> bool:
         """Starts a step: serialises the worker's steps, then records the update as applied."""
-        repo.lock_worker(session, worker=worker)
-        return update_id is None or repo.claim_update(session, update_id=update_id, now=now)
+        return repo.claim_step(session, worker=worker, update_id=update_id, now=now)
 
     def _again(self, session: Session, worker: str, now: datetime) -> Outcome:
         """Answers an update applied before: nothing changes, the current question is sent again.
@@ -139,7 +139,14 @@ class ServiceCore:
         return row
 
     # -- the engine, restored ----------------------------------------------------------------
-    def _answers(self, session: Session, row: ReportRow) -> dict[str, Answer]:
+    def _answers(
+        self, session: Session, row: ReportRow, *, held: bool = False
+    ) -> dict[str, Answer]:
+        # A step may start from what this process's last step of the report committed; reads
+        # (report, export) always go to the database.
+        kept = self.resident.get(row.id or 0, row.version) if held else None
+        if kept is not None:
+            return dict(kept)
         stored = repo.load_answers(session, report_id=row.id or 0)
         return {key: Answer(Status(status), value) for key, (status, value) in stored.items()}
 
@@ -179,7 +186,7 @@ class ServiceCore:
     ) -> Interview:
         """Restores the report's interview; with ``sent``, its steps learn about episodes."""
         now = self.now()
-        answers = self._answers(session, row)
+        answers = self._answers(session, row, held=True)
 
         def learner(reply: Reply, answers: Mapping[str, Answer]) -> Context | None:
             assert sent is not None  # only a learning interview calls this
@@ -207,19 +214,6 @@ class ServiceCore:
         )
 
     # -- committing a step -------------------------------------------------------------------
-    def _sensitive(self, reply: Reply) -> bool:
-        """Tells whether the step stored an answer classified P2 or P3 (identifying or special)."""
-        names = [c.key.split(".")[-1] for c in reply.changes if c.new.status is Status.ANSWERED]
-        return any(
-            at_least(self.flow.field(name), Level.P2) for name in names if self.flow.has_field(name)
-        )
-
-    @staticmethod
-    def _source(row: ReportRow) -> str:
-        if row.state == State.SUBMITTED:
-            return "amendment"
-        return "edit" if row.focus else "answer"
-
     def _save(
         self,
         session: Session,
@@ -272,6 +266,7 @@ class ServiceCore:
             session, report=row, writes=writes, fields=fields, actor=actor, source=source, now=now
         )
         session.flush()
+        keep_on_commit(session, self.resident, row.id or 0, row.version, interview.answers)
         # Notifications and reminders commit with the answer that caused them (the outbox).
         notify.after_step(
             session,
