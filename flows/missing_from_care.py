@@ -47,6 +47,13 @@ SEARCHES = (
     Choice("friends_family", "Contacted friends / family"),
     Choice("school_work", "Contacted school / employer"),
     Choice("social_media", "Checked social media"),
+    # Issue 18 (state policy and police practice), as the search-efforts log on main offers
+    # hospitals and shelters too (flows/efforts.py).
+    Choice("hospitals", "Checked hospitals"),
+    Choice("shelters", "Checked shelters"),
+    Choice("former_placements", "Contacted former placements"),
+    Choice("therapist", "Contacted the therapist"),
+    Choice("probation_officer", "Contacted the probation officer"),
 )
 
 # NCIC SEX, RAC and ETN (section F). The engine offers "Unknown" on every question (an open
@@ -56,8 +63,16 @@ SEXES = (
     Choice("female", "Female", "F", synonyms=("f", "girl", "woman")),
 )
 
+# Issue 18: the published NCIC/NIEM RAC list splits the old "A Asian or Pacific Islander" into
+# A = Asian and P = Native Hawaiian or Other Pacific Islander.
 RACES = (
-    Choice("asian_pacific", "Asian or Pacific Islander", "A"),
+    Choice("asian", "Asian", "A"),
+    Choice(
+        "pacific_islander",
+        "Native Hawaiian or Other Pacific Islander",
+        "P",
+        synonyms=("pacific islander", "native hawaiian"),
+    ),
     Choice("black", "Black", "B"),
     Choice("american_indian", "American Indian or Alaska Native", "I"),
     Choice("white", "White", "W"),
@@ -120,6 +135,11 @@ MISSING_TYPES = (
     Choice("runaway", "Runaway", "R"),
     Choice("family_abduction", "Taken by a parent or relative", "N"),
     Choice("non_family_abduction", "Taken by someone else", "S"),
+    # Issue 18 (state policy): a parent or custodian with an open case fled with the child; and
+    # California counts a child whose whereabouts are known but who will not come back as missing.
+    # No MPC code: whether it is "N" depends on who holds custody, which police decide.
+    Choice("absconded", "Absconded: a parent or custodian with an open case fled with them"),
+    Choice("refuses_return", "Whereabouts known, refuses to return or at an unapproved place"),
     Choice("lost_injured", "Lost, injured or otherwise missing"),
     Choice("undetermined", "Not clear yet"),
 )
@@ -155,6 +175,11 @@ PLACEMENT_TYPES = (
     Choice("group_home", "Group home"),
     Choice("residential", "Residential treatment"),
     Choice("independent_living", "Independent living"),
+    # Issue 18 (state policy): where children in care also go missing from.
+    Choice("shelter", "Shelter"),
+    Choice("hospital_psychiatric", "Hospital or psychiatric unit"),
+    Choice("detention", "Detention"),
+    Choice("trial_home_visit", "Trial home visit / in-home"),
     Choice("other_placement", "Other"),
 )
 
@@ -186,6 +211,11 @@ PICKUP_ORDERS = (
     Choice("pickup_issued", "Pick-up order issued"),
     Choice("pickup_applied", "Pick-up order applied for"),
     Choice("no_order", "No order (voluntary placement)"),
+)
+# Issue 18 (police practice): a prepaid phone has no subscriber on file to trace.
+PHONE_PLANS = (
+    Choice("prepaid", "Prepaid"),
+    Choice("contract", "Contract"),
 )
 NCMEC_METHODS = (
     Choice("call_center", "Call center 1-800-843-5678"),
@@ -249,7 +279,7 @@ ABDUCTION_SUSPECTED = AnyOf(
 )
 # Seen being taken, or taken by a parent: hiding places, "why out of character?" and "foul
 # play?" would ask what is already known.
-TAKEN = When("missing_type", "family_abduction", "non_family_abduction")
+TAKEN = When("missing_type", "family_abduction", "non_family_abduction", "absconded")
 
 # -- Risk flags (section B) ----------------------------------------------------------------------
 # Flags that triage already answers (with someone dangerous, dangerous situation, trafficking
@@ -272,7 +302,14 @@ NON_FAMILY_ABDUCTION = RiskFlag(
 FAMILY_ABDUCTION = RiskFlag(
     "family_abduction",
     "Family abduction",
-    (Trigger(When("missing_type", "family_abduction"), "Taken by a parent or relative"),),
+    (
+        Trigger(When("missing_type", "family_abduction"), "Taken by a parent or relative"),
+        # Issue 18: the parent who fled with the child is asked about like any family abductor.
+        Trigger(
+            When("missing_type", "absconded"),
+            "A parent or custodian with an open case fled with them",
+        ),
+    ),
 )
 ENDANGERING_COMPANY = RiskFlag(
     "endangering_company",
@@ -701,6 +738,40 @@ CHILD = Section(
             "Any nicknames, aliases or street names? Send 'none' if none.",
             label="Aliases",
             ncic="AKA",
+            classification=Level.P2,
+        ),
+        # Issue 18 (state policy): the name the child answers to, and who they are, so searchers
+        # and the officer who finds them address them rightly.
+        Field(
+            "preferred_name",
+            Kind.TEXT,
+            "Does {child} go by another first name? Send 'none' if not.",
+            label="Preferred name",
+            required=False,
+            max_length=100,
+            classification=Level.P2,
+        ),
+        Field(
+            "gender_identity",
+            Kind.TEXT,
+            "What gender identity and pronouns does the case record give for {child}?",
+            hint="e.g. transgender girl, she/her. Follow your agency's policy",
+            label="Gender identity",
+            required=False,
+            sensitive=True,
+            max_length=100,
+            classification=Level.P3,
+        ),
+        # Issue 18 (police practice): a height and weight from an old face sheet mislead; NCMEC
+        # and police want to know how current they are.
+        Field(
+            "measured_on",
+            Kind.DATE,
+            "When were that height and weight measured?",
+            hint="Month/day/year; a best guess is fine",
+            label="Height / weight measured",
+            required=False,
+            relevant=AnyOf(Answered("height"), Answered("weight")),
             classification=Level.P2,
         ),
         Field(
@@ -1388,6 +1459,17 @@ DETAILS = Section(
             ncic="OLN",
             classification=Level.P2,
         ),
+        # Issue 18 (police practice): documents that let a child cross a border or board a plane.
+        Field(
+            "travel_documents",
+            Kind.TEXT,
+            "Passport or other travel documents: which, number, and where are they now?",
+            hint="e.g. US passport 123456789, kept in the agency file. 'none' if none",
+            label="Passport / travel documents",
+            required=False,
+            max_length=200,
+            classification=Level.P2,
+        ),
         # ICWA: asked as required so "unknown" becomes an open item (the tribe must be told).
         Field(
             "tribal_member",
@@ -1517,6 +1599,18 @@ DETAILS = Section(
             carry=False,
             classification=Level.P2,
         ),
+        # Issue 18 (police practice): the child's own DNA, for identification, before it is
+        # cleaned away; the family reference samples come later (long-term records).
+        Field(
+            "dna_items_secured",
+            Kind.YES_NO,
+            "Have {child}'s toothbrush, hairbrush or other DNA items been bagged for police?",
+            hint="Don't wash them; a paper bag, labelled",
+            label="DNA items secured",
+            required=False,
+            carry=False,
+            classification=Level.P1,
+        ),
         Field(
             "vehicle_access",
             Kind.YES_NO,
@@ -1567,6 +1661,49 @@ CONTACT = Section(
             required=False,
             carry=False,
             classification=Level.P1,
+        ),
+        # Issue 18 (police practice): a phone's carrier and plan say where police send the
+        # emergency request, and location sharing may find the child at once. Asked per phone.
+        Repeat(
+            "phone_details",
+            "phone",
+            (
+                Field(
+                    "phone_number",
+                    Kind.PHONE,
+                    "Which of {child}'s phones? Send its number.",
+                    label="Number",
+                    classification=Level.P2,
+                ),
+                Field(
+                    "phone_carrier",
+                    Kind.TEXT,
+                    "Its carrier?",
+                    hint="e.g. T-Mobile, Verizon, Cricket",
+                    label="Carrier",
+                    required=False,
+                    max_length=100,
+                    classification=Level.P2,
+                ),
+                Field(
+                    "phone_plan",
+                    Kind.CHOICE,
+                    "Prepaid or on a contract?",
+                    label="Plan",
+                    required=False,
+                    choices=PHONE_PLANS,
+                    classification=Level.P2,
+                ),
+                Field(
+                    "phone_location_sharing",
+                    Kind.YES_NO,
+                    "Is location sharing on for it (Find My, Google, Life360)?",
+                    label="Location sharing on",
+                    required=False,
+                    classification=Level.P1,
+                ),
+            ),
+            relevant=Answered("child_phones"),
         ),
     ),
     carry="episode",
@@ -2288,6 +2425,16 @@ LONG_TERM = Section(
             "Can {child}'s dental records be obtained?",
             hint="Can be gathered later; police need them within 30 days",
             label="Dental records obtainable",
+            classification=Level.P3,
+        ),
+        # Issue 18: the NCIC entry guide [NCIC-EG] asks the custodian to sign a release of the
+        # medical and dental records; required like its neighbours so "unknown" stays open.
+        Field(
+            "medical_release_signed",
+            Kind.YES_NO,
+            "Has the custodian signed the release of {child}'s medical and dental records?",
+            hint="The NCIC entry guide asks for it; police need the records within 30 days",
+            label="Records release signed",
             classification=Level.P3,
         ),
         Field(

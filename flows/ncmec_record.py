@@ -15,7 +15,8 @@ from flows.report_text import WIDTH
 from flows.report_values import Line, Report, ReportSection
 from flows.schema import Flow
 
-# A name is a field (every repeat item's answer to it too), or "@section" for a whole section.
+# A name is a field (every repeat item's answer to it too), a repeat group (its items in turn),
+# or "@section" for a whole section.
 NCMEC_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Earlier NCMEC case (repeat episode)", ("prior_case_numbers",)),
     (
@@ -48,6 +49,8 @@ NCMEC_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "child_name",
             "aliases",
+            "preferred_name",
+            "gender_identity",
             "date_of_birth",
             "age",
             "sex",
@@ -57,6 +60,7 @@ NCMEC_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tribal_member",
             "tribe_name",
             "school",
+            "travel_documents",
         ),
     ),
     (
@@ -64,6 +68,7 @@ NCMEC_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "height",
             "weight",
+            "measured_on",
             "hair",
             "hair_description",
             "eyes",
@@ -77,6 +82,7 @@ NCMEC_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
             "scar_details",
             "clothing",
             "child_phones",
+            "phone_details",
             "items_taken",
             "child_vehicle",
             "video_link",
@@ -163,8 +169,10 @@ def _pool(report: Report) -> list[tuple[str, Line]]:
 
 
 def _named(line: Line, name: str) -> bool:
-    # A repeat item's key is "group.index.field"; the field's name is its last part.
-    return line.key.rsplit(".", 1)[-1] == name
+    # A repeat item's key is "group.index.field": the field's name is its last part, the
+    # group's its first, so a group keeps each item's answers together.
+    parts = line.key.split(".")
+    return parts[-1] == name or (len(parts) == 3 and parts[0] == name)
 
 
 def _flag(label: str, reasons: tuple[str, ...]) -> str:

@@ -14,6 +14,17 @@ from datetime import datetime
 from flows.answers import format_value
 from flows.conditions import Answered, JsonValue, When
 from flows.missing_from_care import LOCATED_BY, SCREENING_RESULTS
+from flows.recovery_loop import (
+    INTERVIEWED_BY,
+    LEAVING_REASONS,
+    LOOP_DEADLINES,
+    LOOP_STEPS,
+    PLAN,
+    RECOVERY_PHOTO,
+    REPORTS,
+    SCREENING_CONCERN,
+    SCREENING_TOOL,
+)
 from flows.rules import ChecklistStep
 from flows.schema import Answer, Choice, Deadline, Field, Flow, Kind, Section, Status
 from flows.words import plural
@@ -88,6 +99,7 @@ FOUND = Section(
             relevant=When("medical_needs", "yes"),
             sensitive=True,
         ),
+        RECOVERY_PHOTO,
     ),
 )
 
@@ -119,6 +131,8 @@ FOLLOW_UP = Section(
             label="Debrief held",
             not_before="found_at",
         ),
+        INTERVIEWED_BY,
+        LEAVING_REASONS,
         Field(
             "screening_at",
             Kind.DATETIME,
@@ -127,6 +141,7 @@ FOLLOW_UP = Section(
             label="Trafficking screening done",
             not_before="found_at",
         ),
+        SCREENING_TOOL,
         Field(
             "screening_result",
             Kind.CHOICE,
@@ -136,6 +151,7 @@ FOLLOW_UP = Section(
             choices=SCREENING_RESULTS,
             sensitive=True,
         ),
+        SCREENING_CONCERN,
     ),
 )
 
@@ -143,7 +159,7 @@ RECOVERY = Flow(
     id="recovery",
     version="1",
     title="Child found",
-    sections=(FOUND, TOLD_SECTION, FOLLOW_UP),
+    sections=(FOUND, TOLD_SECTION, FOLLOW_UP, REPORTS, PLAN),
     clock_field="found_at",
     # The service names the episode's child, so the title and the questions say who was found.
     subject_fact="child_name",
@@ -153,6 +169,7 @@ RECOVERY = Flow(
         Deadline("screening", "Trafficking screening", 24, done_field="screening_at"),
         Deadline("ncic_clear", "Police clear the NCIC entry", 24),
         Deadline("ncmec_close", "NCMEC told, to close its case", 24),
+        *LOOP_DEADLINES,
     ),
     # Police clear the NCIC entry and NCMEC closes its case only once told (D2 step 2).
     checklist=(
@@ -168,6 +185,7 @@ RECOVERY = Flow(
             done_when=When("told", "ncmec"),
             deadline="ncmec_close",
         ),
+        *LOOP_STEPS,
     ),
 )
 
@@ -198,7 +216,8 @@ def previous_episode(
     answers["prior_episode_count"] = Answer(Status.ANSWERED, max(counted, episode_number - 1))
     numbers = [
         f"{label} {value}"
-        for label, key in (("police", "le_case_number"), ("NCMEC", "ncmec_case_number"))
+        # NCMEC's first: it keeps the child's case team across episodes (issue 18).
+        for label, key in (("NCMEC", "ncmec_case_number"), ("police", "le_case_number"))
         if isinstance(value := _value(episode, key), str)
     ]
     if isinstance(earlier := _value(episode, "prior_case_numbers"), str):

@@ -262,7 +262,8 @@ def test_the_previous_recovery_is_in_the_new_report(story: Story) -> None:
     assert second["last_episode_with"] == "An adult man, about 22, called Tre"
     assert str(second["last_episode_found"]).startswith("found ")
     assert "gone 2 days 3 h" in str(second["last_episode_found"])
-    assert second["prior_case_numbers"] == "police DPD-26-00001; NCMEC NCMEC-0000001"
+    # Issue 18 changes this: the NCMEC number comes first (NCMEC keeps the same case team).
+    assert second["prior_case_numbers"] == "NCMEC NCMEC-0000001; police DPD-26-00001"
     assert "last_episode_where" not in story.second.asked  # confirmed with one tap
 
 
@@ -464,11 +465,12 @@ def test_the_long_term_checklist_opens_after_the_configured_days(tmp_path: Path)
     # The records police need for the 30-day update are asked now, not the first night.
     records = [i.key for i in service.report(first.report_id).open_items if i.long_term]
     assert {"medical_records_available", "fingerprints_on_file"} <= set(records)
-    assert len(records) == 9
+    # Issue 18 adds one: the signed release of the medical and dental records.
+    assert len(records) == 10 and "medical_release_signed" in records
     (due,) = service.long_term_due()
     assert due.report_id == first.report_id and due.kind == "long_term"
     notified = (START - timedelta(hours=4)).astimezone(UTC) + timedelta(days=30)  # "4 hours ago"
-    assert due.due_at == notified and due.label == "Long-term checklist: 9 items open"
+    assert due.due_at == notified and due.label == "Long-term checklist: 10 items open"
     service.handle_text("w1", "edit medical records given")
     service.handle_text("w1", "given")
     left = [i.key for i in service.report(first.report_id).open_items if i.section == checklist]

@@ -294,8 +294,9 @@ def test_sex_uses_ncic_m_and_f() -> None:
     assert FLOW.field("sex").ncic == "SEX"
 
 
-def test_race_uses_ncic_rac_codes_with_unknown_left_to_the_unknown_answer() -> None:
-    assert set(codes("race")) == {"A", "B", "I", "W"}
+# Issue 18 changes this: the NCIC/NIEM list gives Asian (A) and Pacific Islander (P) apart.
+def test_race_uses_ncic_rac_codes_with_asian_and_pacific_islander_apart() -> None:
+    assert set(codes("race")) == {"A", "P", "B", "I", "W"}
     assert FLOW.field("race").ncic == "RAC"
 
 

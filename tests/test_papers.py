@@ -21,7 +21,7 @@ from flows.missing_from_care import FLOW
 from flows.ncmec_record import NCMEC_ORDER, OTHER, ncmec_record, render_ncmec_text
 from flows.papers import build_flyer, flyer_allowed, if_found_card, render_card_text
 from flows.report import Report, build_report
-from flows.schema import Answer, Flow, Status
+from flows.schema import Answer, Flow, Repeat, Status
 from tests.conftest import NOW
 from tests.test_intake import service_for
 from tests.test_report_render import answered, rich_answers
@@ -46,6 +46,7 @@ PRIVATE = {
     "last_seen_place": "Harmony House, 14 Elm St PRIV-ADDRESS",
     "if_found_not_to": "Birth father PRIV-BARRED",
     "guardian_name": "Angela Brooks PRIV-GUARDIAN",
+    "gender_identity": "Transgender girl PRIV-GENDER",
 }
 PRIVATE_WORDS = ("foster", "custody", "group home", "placement", "traffick", "exploit", "medical")
 PUBLIC = {
@@ -154,6 +155,21 @@ def test_the_ncmec_record_follows_ncmecs_order_top_to_bottom(full: Report) -> No
     assert text.index("Height:") < text.index("PRIV-MEDICAL") < text.index("Last seen:")
 
 
+def test_the_ncmec_record_keeps_each_phones_carrier_and_plan_with_its_number() -> None:
+    phones = {
+        "child_phones": answered(["+19375550199", "+19375550143"]),
+        "phone_details.0.phone_number": answered(["+19375550199"]),
+        "phone_details.0.phone_carrier": answered("T-Mobile"),
+        "phone_details.0._more": answered("yes"),
+        "phone_details.1.phone_number": answered(["+19375550143"]),
+        "phone_details.1.phone_carrier": answered("Cricket"),
+        "phone_details.1._more": answered("no"),
+    }
+    text = render_ncmec_text(FLOW, report_with(phones))
+    order = ["Phone 1: Number", "T-Mobile", "Phone 2: Number", "Cricket", "Items taken"]
+    assert [text.index(x) for x in order] == sorted(text.index(x) for x in order)
+
+
 def test_the_ncmec_record_loses_no_answer_of_the_report(full: Report) -> None:
     keys = {x.key for s in full.sections for x in s.lines}
     record = ncmec_record(FLOW, full)
@@ -163,15 +179,16 @@ def test_the_ncmec_record_loses_no_answer_of_the_report(full: Report) -> None:
     assert record[-1].title == OTHER or all(s.title != OTHER for s in record)
 
 
-def test_every_name_in_the_ncmec_order_is_a_field_or_section_of_the_flow() -> None:
+def test_every_name_in_the_ncmec_order_is_a_field_repeat_group_or_section_of_the_flow() -> None:
     sections = {s.name for s in FLOW.sections}
+    groups = {i.name for s in FLOW.sections for i in s.items if isinstance(i, Repeat)}
     report_only = {"age", "category", "ncic_flags"}
     unknown = [
         name
         for _, names in NCMEC_ORDER
         for name in names
         if not (name[1:] in sections if name.startswith("@") else FLOW.has_field(name))
-        and name not in report_only
+        and name not in report_only | groups
     ]
     assert unknown == []
 

@@ -38,7 +38,7 @@ CASE = Case(
         "child_name": "Nguyen, Ethan James",
         "aliases": "none",
         "sex": "male",
-        "race": "asian_pacific",
+        "race": "asian",
         "ethnicity": "not_hispanic",
         "height": "4'2\"",
         "weight": "62",
