@@ -1975,8 +1975,12 @@ HISTORY = Section(
 
 # A13, filled in during or after the police call.
 # "Not yet" at the first question of a report leaves its step due and skips what needs it made.
-POLICE_REPORTED = Not(NotYet("le_agency"))
-NCMEC_REPORTED = Not(NotYet("ncmec_method"))
+# A known child's agency and method are carried, so tonight's "not yet" is said at the report's
+# time instead: the carried answer must never stand for a report not made tonight.
+POLICE_AGENCY = Not(NotYet("le_agency"))
+POLICE_REPORTED = AllOf(POLICE_AGENCY, Not(NotYet("le_reported_at")))
+NCMEC_METHOD = Not(NotYet("ncmec_method"))
+NCMEC_REPORTED = AllOf(NCMEC_METHOD, Not(NotYet("ncmec_reported_at")))
 LAW_ENFORCEMENT = Section(
     "law_enforcement",
     "Police report",
@@ -1990,15 +1994,20 @@ LAW_ENFORCEMENT = Section(
             not_yet="le_report",
             classification=Level.P1,
             describes=True,
+            # Carried: the jurisdiction follows the placement, so the same agency takes her
+            # next report.
         ),
         Field(
             "le_reported_at",
             Kind.DATETIME,
             "When did you make the police report?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
             label="Police report made",
             not_before="discovered_missing_at",
-            relevant=POLICE_REPORTED,
+            relevant=POLICE_AGENCY,
+            not_yet="le_report",
             classification=Level.P1,
+            carry=False,  # tonight's report: whether and when it was made
         ),
         Field(
             "le_officer",
@@ -2008,6 +2017,7 @@ LAW_ENFORCEMENT = Section(
             relevant=POLICE_REPORTED,
             classification=Level.P2,
             describes=True,
+            carry=False,  # whoever answered tonight's call
         ),
         Field(
             "le_investigator",
@@ -2017,6 +2027,7 @@ LAW_ENFORCEMENT = Section(
             label="Investigator",
             relevant=POLICE_REPORTED,
             classification=Level.P2,
+            # Carried: a repeat runaway's report goes to the unit that holds her file.
         ),
         Field(
             "le_case_number",
@@ -2027,6 +2038,7 @@ LAW_ENFORCEMENT = Section(
             ncic="OCA",
             relevant=POLICE_REPORTED,
             classification=Level.P2,
+            carry=False,  # every run is a new police case
         ),
         Field(
             "nic_number",
@@ -2042,6 +2054,7 @@ LAW_ENFORCEMENT = Section(
             pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
             ncic="NIC",
             classification=Level.P2,
+            carry=False,  # a new NCIC entry: the last one was cleared when she was found
         ),
         Field(
             "ncic_entry_confirmed",
@@ -2051,6 +2064,7 @@ LAW_ENFORCEMENT = Section(
             label="NCIC entry confirmed",
             relevant=AllOf(POLICE_REPORTED, Not(Answered("nic_number"))),
             classification=Level.P1,
+            carry=False,  # tonight's entry
         ),
         Field(
             "le_category_used",
@@ -2062,6 +2076,7 @@ LAW_ENFORCEMENT = Section(
             required=False,
             max_length=100,
             classification=Level.P1,
+            carry=False,  # police choose the category for tonight's entry
         ),
         Field(
             "amber_issued",
@@ -2071,6 +2086,7 @@ LAW_ENFORCEMENT = Section(
             required=False,
             relevant=ABDUCTION_SUSPECTED,
             classification=Level.P1,
+            carry=False,  # an alert is issued for one episode
         ),
         Field(
             "amber_evaluation",
@@ -2079,6 +2095,7 @@ LAW_ENFORCEMENT = Section(
             label="AMBER evaluation",
             relevant=ABDUCTION_SUSPECTED,
             classification=Level.P2,
+            carry=False,  # evaluated for tonight's circumstances
         ),
         Field(
             "le_escalation",
@@ -2088,8 +2105,10 @@ LAW_ENFORCEMENT = Section(
             label="Declined / escalation",
             required=False,
             classification=Level.P2,
+            carry=False,  # how tonight's call went
         ),
     ),
+    carry="episode",
 )
 
 # A14, filled in during the NCMEC report.
@@ -2106,15 +2125,19 @@ NCMEC = Section(
             not_yet="ncmec_report",
             choices=NCMEC_METHODS,
             classification=Level.P1,
+            # Carried: the agency reports a child to NCMEC the way its policy says.
         ),
         Field(
             "ncmec_reported_at",
             Kind.DATETIME,
             "When did you report to NCMEC?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
             label="NCMEC report made",
             not_before="discovered_missing_at",
-            relevant=NCMEC_REPORTED,
+            relevant=NCMEC_METHOD,
+            not_yet="ncmec_report",
             classification=Level.P1,
+            carry=False,  # tonight's report: whether and when it was made
         ),
         Field(
             "ncmec_case_number",
@@ -2126,6 +2149,7 @@ NCMEC = Section(
             classification=Level.P2,
             # NCMEC keeps a child's case (and case team) across episodes: offered as one tap.
             offer_previous=True,
+            carry=False,
         ),
         Field(
             "ncmec_contact",
@@ -2136,6 +2160,7 @@ NCMEC = Section(
             relevant=NCMEC_REPORTED,
             classification=Level.P2,
             describes=True,
+            carry=False,  # whoever took tonight's call
         ),
         Field(
             "ncmec_le_on_file",
@@ -2145,6 +2170,7 @@ NCMEC = Section(
             label="Police report on file at NCMEC",
             relevant=NCMEC_REPORTED,
             classification=Level.P1,
+            carry=False,  # tonight's police report, which is new
         ),
         Field(
             "photo_submitted",
@@ -2155,6 +2181,7 @@ NCMEC = Section(
             required=False,
             relevant=NCMEC_REPORTED,
             classification=Level.P1,
+            carry=False,  # sent with tonight's report, or not
         ),
         Field(
             "publication_authorized_by",
@@ -2165,6 +2192,7 @@ NCMEC = Section(
             relevant=When("photo_submitted", "yes"),
             max_length=200,
             classification=Level.P2,
+            # Carried: a role in the agency, not a decision of one night.
         ),
         # Issue 18: the public flyer's place line. NCMEC never says a child is in care, so the
         # flyer names a town, never the placement's address (seed).
@@ -2178,6 +2206,7 @@ NCMEC = Section(
             relevant=Answered("publication_authorized_by"),
             max_length=100,
             classification=Level.P2,
+            carry=False,  # where she was seen tonight
         ),
         Field(
             "foster_status_withheld",
@@ -2187,8 +2216,10 @@ NCMEC = Section(
             required=False,
             relevant=NCMEC_REPORTED,
             classification=Level.P3,
+            carry=False,  # asked (or not) on tonight's call
         ),
     ),
+    carry="episode",
 )
 
 # A15 and C3 step 8: who must be told within 24 hours. Each "notified" answer ticks its checklist
@@ -2207,6 +2238,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_court",
             classification=Level.P2,
+            carry=False,  # telling the court is tonight's duty
         ),
         Field(
             "has_gal_casa",
@@ -2214,6 +2246,7 @@ NOTIFICATIONS = Section(
             "Does {child} have a guardian ad litem, CASA or attorney?",
             label="Has GAL / CASA / attorney",
             classification=Level.P1,
+            # Carried: the court appoints a GAL or CASA for the case, not for one episode.
         ),
         Field(
             "gal_casa_notified",
@@ -2225,6 +2258,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_gal_casa",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "parents_status",
@@ -2234,6 +2268,8 @@ NOTIFICATIONS = Section(
             label="Parents to be told",
             choices=PARENT_STATUSES,
             classification=Level.P3,
+            # Carried: termination, relinquishment or a parent not found is the case's legal
+            # status; a change reaches the worker through the court.
         ),
         Field(
             "parents_notified",
@@ -2245,6 +2281,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_parents",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "tribe_notified",
@@ -2256,6 +2293,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_tribe",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "notified_so_far",
@@ -2265,8 +2303,10 @@ NOTIFICATIONS = Section(
             label="Others notified",
             required=False,
             classification=Level.P2,
+            carry=False,  # who was told tonight
         ),
     ),
+    carry="episode",
 )
 
 # A16 (and A4.12, A5.14): required yes/no so "unknown" stays an open item for the 30-day update.
@@ -2664,7 +2704,10 @@ FLOW = require_levels(
             "cautions",
             "endangering_who",
             "endangering_contact",
+            # Tonight's report times first: "not yet" there skips the case numbers.
+            "ncmec_reported_at",
             "ncmec_case_number",
+            "le_reported_at",
             "le_case_number",
         ),
         # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for
