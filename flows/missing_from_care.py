@@ -12,7 +12,18 @@ hints are never formatted, so they never say it. No choice value may be a comman
 from __future__ import annotations
 
 from flows.classification import require_levels
-from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
+from flows.conditions import (
+    AgeBelow,
+    AllOf,
+    Answered,
+    AnyOf,
+    AtLeast,
+    Condition,
+    Fact,
+    Flag,
+    Not,
+    When,
+)
 from flows.missing_from_care_extract import HINTS
 from flows.not_yet import NotYet
 from flows.schema import (
@@ -1976,11 +1987,27 @@ HISTORY = Section(
 # A13, filled in during or after the police call.
 # "Not yet" at the first question of a report leaves its step due and skips what needs it made.
 # A known child's agency and method are carried, so tonight's "not yet" is said at the report's
-# time instead: the carried answer must never stand for a report not made tonight.
+# case number instead (asked before the look): a carried answer never stands for tonight's report.
 POLICE_AGENCY = Not(NotYet("le_agency"))
-POLICE_REPORTED = AllOf(POLICE_AGENCY, Not(NotYet("le_reported_at")))
+POLICE_REPORTED = AllOf(POLICE_AGENCY, Not(NotYet("le_case_number")))
 NCMEC_METHOD = Not(NotYet("ncmec_method"))
-NCMEC_REPORTED = AllOf(NCMEC_METHOD, Not(NotYet("ncmec_reported_at")))
+NCMEC_REPORTED = AllOf(NCMEC_METHOD, Not(NotYet("ncmec_case_number")))
+
+
+def report_time(name: str, prompt: str, label: str, relevant: Condition) -> Field:
+    """Returns the question of when tonight's police or NCMEC report was made."""
+    return Field(
+        name,
+        Kind.DATETIME,
+        prompt,
+        label=label,
+        not_before="discovered_missing_at",
+        relevant=relevant,
+        classification=Level.P1,
+        carry=False,  # every episode is a new report, made (or not yet) tonight
+    )
+
+
 LAW_ENFORCEMENT = Section(
     "law_enforcement",
     "Police report",
@@ -1998,16 +2025,23 @@ LAW_ENFORCEMENT = Section(
             # next report.
         ),
         Field(
-            "le_reported_at",
-            Kind.DATETIME,
-            "When did you make the police report?",
+            "le_case_number",
+            Kind.TEXT,
+            "Police case or report number?",
             hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
-            label="Police report made",
-            not_before="discovered_missing_at",
+            label="Police case number",
+            max_length=100,
+            ncic="OCA",
             relevant=POLICE_AGENCY,
             not_yet="le_report",
-            classification=Level.P1,
-            carry=False,  # tonight's report: whether and when it was made
+            classification=Level.P2,
+            carry=False,  # every run is a new police case
+        ),
+        report_time(
+            "le_reported_at",
+            "When did you make the police report?",
+            "Police report made",
+            POLICE_REPORTED,
         ),
         Field(
             "le_officer",
@@ -2028,17 +2062,6 @@ LAW_ENFORCEMENT = Section(
             relevant=POLICE_REPORTED,
             classification=Level.P2,
             # Carried: a repeat runaway's report goes to the unit that holds her file.
-        ),
-        Field(
-            "le_case_number",
-            Kind.TEXT,
-            "Police case or report number?",
-            label="Police case number",
-            max_length=100,
-            ncic="OCA",
-            relevant=POLICE_REPORTED,
-            classification=Level.P2,
-            carry=False,  # every run is a new police case
         ),
         Field(
             "nic_number",
@@ -2128,28 +2151,24 @@ NCMEC = Section(
             # Carried: the agency reports a child to NCMEC the way its policy says.
         ),
         Field(
-            "ncmec_reported_at",
-            Kind.DATETIME,
-            "When did you report to NCMEC?",
-            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
-            label="NCMEC report made",
-            not_before="discovered_missing_at",
-            relevant=NCMEC_METHOD,
-            not_yet="ncmec_report",
-            classification=Level.P1,
-            carry=False,  # tonight's report: whether and when it was made
-        ),
-        Field(
             "ncmec_case_number",
             Kind.TEXT,
             "NCMEC case number?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
             label="NCMEC case number",
             max_length=100,
-            relevant=NCMEC_REPORTED,
+            relevant=NCMEC_METHOD,
+            not_yet="ncmec_report",
             classification=Level.P2,
             # NCMEC keeps a child's case (and case team) across episodes: offered as one tap.
             offer_previous=True,
             carry=False,
+        ),
+        report_time(
+            "ncmec_reported_at",
+            "When did you report to NCMEC?",
+            "NCMEC report made",
+            NCMEC_REPORTED,
         ),
         Field(
             "ncmec_contact",
@@ -2704,10 +2723,8 @@ FLOW = require_levels(
             "cautions",
             "endangering_who",
             "endangering_contact",
-            # Tonight's report times first: "not yet" there skips the case numbers.
-            "ncmec_reported_at",
+            # "Not yet" at a case number skips the rest of tonight's report.
             "ncmec_case_number",
-            "le_reported_at",
             "le_case_number",
         ),
         # Federal law (42 U.S.C. 671(a)(35)(B)) gives 24 hours to police and NCMEC and no time for

@@ -35,20 +35,23 @@ def test_tonights_reports_and_who_was_told_tonight_are_asked_afresh(
     assert not problems
 
 
-def test_police_report_not_made_yet_skips_the_case_number_with_the_agency_known() -> None:
-    interview, _ = at("le_reported_at")
+def test_police_report_not_made_yet_at_its_case_number_skips_the_rest_with_the_agency_known() -> (
+    None
+):
+    interview, _ = at("le_case_number")
     reply = interview.handle("not yet; calling after the search", now=NOW)
     assert asked(reply) == "le_escalation"
-    assert not {"le_officer", "le_case_number", "nic_number"} & set(interview.answers)
+    assert not {"le_reported_at", "le_officer", "nic_number"} & set(interview.answers)
     report = interview.report(now=NOW)
     assert step(report, "le_report") == "open"
-    assert open_item(report, "le_reported_at").startswith("not yet, due Tue Mar 3 19:30 EST")
+    assert open_item(report, "le_case_number").startswith("not yet, due Tue Mar 3 19:30 EST")
 
 
-def test_ncmec_report_not_made_yet_skips_its_case_number_with_the_method_known() -> None:
-    interview, _ = at("ncmec_reported_at")
+def test_ncmec_report_not_made_yet_at_its_case_number_skips_the_rest_with_the_method_known() -> (
+    None
+):
+    interview, _ = at("ncmec_case_number")
     reply = interview.handle("Not yet", now=NOW)
     assert asked(reply) == "court_notified"
-    report = interview.report(now=NOW)
-    assert step(report, "ncmec_report") == "open"
-    assert "ncmec_case_number" not in interview.answers
+    assert not {"ncmec_reported_at", "ncmec_contact", "photo_submitted"} & set(interview.answers)
+    assert step(interview.report(now=NOW), "ncmec_report") == "open"

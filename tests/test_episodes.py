@@ -224,9 +224,7 @@ def test_a_known_child_is_asked_tonights_facts_and_numbers_first_then_one_look_a
         "had_companions",
         "missing_type",
         "cautions",
-        "ncmec_reported_at",
         "ncmec_case_number",
-        "le_reported_at",
         "le_case_number",
     ]
     assert [k for k in asked if k.startswith("_prefill.")] == ["_prefill._look"]
