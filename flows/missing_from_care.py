@@ -12,7 +12,18 @@ hints are never formatted, so they never say it. No choice value may be a comman
 from __future__ import annotations
 
 from flows.classification import require_levels
-from flows.conditions import AgeBelow, AllOf, Answered, AnyOf, AtLeast, Fact, Flag, Not, When
+from flows.conditions import (
+    AgeBelow,
+    AllOf,
+    Answered,
+    AnyOf,
+    AtLeast,
+    Condition,
+    Fact,
+    Flag,
+    Not,
+    When,
+)
 from flows.missing_from_care_extract import HINTS
 from flows.not_yet import NotYet
 from flows.schema import (
@@ -2112,8 +2123,28 @@ HISTORY = Section(
 
 # A13, filled in during or after the police call.
 # "Not yet" at the first question of a report leaves its step due and skips what needs it made.
-POLICE_REPORTED = Not(NotYet("le_agency"))
-NCMEC_REPORTED = Not(NotYet("ncmec_method"))
+# A known child's agency and method are carried, so tonight's "not yet" is said at the report's
+# case number instead (asked before the look): a carried answer never stands for tonight's report.
+POLICE_AGENCY = Not(NotYet("le_agency"))
+POLICE_REPORTED = AllOf(POLICE_AGENCY, Not(NotYet("le_case_number")))
+NCMEC_METHOD = Not(NotYet("ncmec_method"))
+NCMEC_REPORTED = AllOf(NCMEC_METHOD, Not(NotYet("ncmec_case_number")))
+
+
+def report_time(name: str, prompt: str, label: str, relevant: Condition) -> Field:
+    """Returns the question of when tonight's police or NCMEC report was made."""
+    return Field(
+        name,
+        Kind.DATETIME,
+        prompt,
+        label=label,
+        not_before="discovered_missing_at",
+        relevant=relevant,
+        classification=Level.P1,
+        carry=False,  # every episode is a new report, made (or not yet) tonight
+    )
+
+
 LAW_ENFORCEMENT = Section(
     "law_enforcement",
     "Police report",
@@ -2127,15 +2158,27 @@ LAW_ENFORCEMENT = Section(
             not_yet="le_report",
             classification=Level.P1,
             describes=True,
+            # Carried: the jurisdiction follows the placement, so the same agency takes her
+            # next report.
         ),
         Field(
+            "le_case_number",
+            Kind.TEXT,
+            "Police case or report number?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
+            label="Police case number",
+            max_length=100,
+            ncic="OCA",
+            relevant=POLICE_AGENCY,
+            not_yet="le_report",
+            classification=Level.P2,
+            carry=False,  # every run is a new police case
+        ),
+        report_time(
             "le_reported_at",
-            Kind.DATETIME,
             "When did you make the police report?",
-            label="Police report made",
-            not_before="discovered_missing_at",
-            relevant=POLICE_REPORTED,
-            classification=Level.P1,
+            "Police report made",
+            POLICE_REPORTED,
         ),
         Field(
             "le_officer",
@@ -2145,6 +2188,7 @@ LAW_ENFORCEMENT = Section(
             relevant=POLICE_REPORTED,
             classification=Level.P2,
             describes=True,
+            carry=False,  # whoever answered tonight's call
         ),
         Field(
             "le_investigator",
@@ -2154,16 +2198,7 @@ LAW_ENFORCEMENT = Section(
             label="Investigator",
             relevant=POLICE_REPORTED,
             classification=Level.P2,
-        ),
-        Field(
-            "le_case_number",
-            Kind.TEXT,
-            "Police case or report number?",
-            label="Police case number",
-            max_length=100,
-            ncic="OCA",
-            relevant=POLICE_REPORTED,
-            classification=Level.P2,
+            # Carried: a repeat runaway's report goes to the unit that holds her file.
         ),
         Field(
             "nic_number",
@@ -2179,6 +2214,7 @@ LAW_ENFORCEMENT = Section(
             pattern_message="A NIC number is M followed by 9 digits, e.g. M123456789.",
             ncic="NIC",
             classification=Level.P2,
+            carry=False,  # a new NCIC entry: the last one was cleared when she was found
         ),
         Field(
             "ncic_entry_confirmed",
@@ -2188,6 +2224,7 @@ LAW_ENFORCEMENT = Section(
             label="NCIC entry confirmed",
             relevant=AllOf(POLICE_REPORTED, Not(Answered("nic_number"))),
             classification=Level.P1,
+            carry=False,  # tonight's entry
         ),
         Field(
             "le_category_used",
@@ -2199,6 +2236,7 @@ LAW_ENFORCEMENT = Section(
             required=False,
             max_length=100,
             classification=Level.P1,
+            carry=False,  # police choose the category for tonight's entry
         ),
         Field(
             "amber_issued",
@@ -2208,6 +2246,7 @@ LAW_ENFORCEMENT = Section(
             required=False,
             relevant=ABDUCTION_SUSPECTED,
             classification=Level.P1,
+            carry=False,  # an alert is issued for one episode
         ),
         Field(
             "amber_evaluation",
@@ -2216,6 +2255,7 @@ LAW_ENFORCEMENT = Section(
             label="AMBER evaluation",
             relevant=ABDUCTION_SUSPECTED,
             classification=Level.P2,
+            carry=False,  # evaluated for tonight's circumstances
         ),
         Field(
             "le_escalation",
@@ -2225,8 +2265,10 @@ LAW_ENFORCEMENT = Section(
             label="Declined / escalation",
             required=False,
             classification=Level.P2,
+            carry=False,  # how tonight's call went
         ),
     ),
+    carry="episode",
 )
 
 # A14, filled in during the NCMEC report.
@@ -2243,26 +2285,27 @@ NCMEC = Section(
             not_yet="ncmec_report",
             choices=NCMEC_METHODS,
             classification=Level.P1,
-        ),
-        Field(
-            "ncmec_reported_at",
-            Kind.DATETIME,
-            "When did you report to NCMEC?",
-            label="NCMEC report made",
-            not_before="discovered_missing_at",
-            relevant=NCMEC_REPORTED,
-            classification=Level.P1,
+            # Carried: the agency reports a child to NCMEC the way its policy says.
         ),
         Field(
             "ncmec_case_number",
             Kind.TEXT,
             "NCMEC case number?",
+            hint="Not reported yet? Tap Not yet: it stays due, with its deadline",
             label="NCMEC case number",
             max_length=100,
-            relevant=NCMEC_REPORTED,
+            relevant=NCMEC_METHOD,
+            not_yet="ncmec_report",
             classification=Level.P2,
             # NCMEC keeps a child's case (and case team) across episodes: offered as one tap.
             offer_previous=True,
+            carry=False,
+        ),
+        report_time(
+            "ncmec_reported_at",
+            "When did you report to NCMEC?",
+            "NCMEC report made",
+            NCMEC_REPORTED,
         ),
         Field(
             "ncmec_contact",
@@ -2273,6 +2316,7 @@ NCMEC = Section(
             relevant=NCMEC_REPORTED,
             classification=Level.P2,
             describes=True,
+            carry=False,  # whoever took tonight's call
         ),
         Field(
             "ncmec_le_on_file",
@@ -2282,6 +2326,7 @@ NCMEC = Section(
             label="Police report on file at NCMEC",
             relevant=NCMEC_REPORTED,
             classification=Level.P1,
+            carry=False,  # tonight's police report, which is new
         ),
         Field(
             "photo_submitted",
@@ -2292,6 +2337,7 @@ NCMEC = Section(
             required=False,
             relevant=NCMEC_REPORTED,
             classification=Level.P1,
+            carry=False,  # sent with tonight's report, or not
         ),
         Field(
             "publication_authorized_by",
@@ -2302,6 +2348,7 @@ NCMEC = Section(
             relevant=When("photo_submitted", "yes"),
             max_length=200,
             classification=Level.P2,
+            # Carried: a role in the agency, not a decision of one night.
         ),
         # Issue 18: the public flyer's place line. NCMEC never says a child is in care, so the
         # flyer names a town, never the placement's address (seed).
@@ -2315,6 +2362,7 @@ NCMEC = Section(
             relevant=Answered("publication_authorized_by"),
             max_length=100,
             classification=Level.P2,
+            carry=False,  # where she was seen tonight
         ),
         Field(
             "foster_status_withheld",
@@ -2324,8 +2372,10 @@ NCMEC = Section(
             required=False,
             relevant=NCMEC_REPORTED,
             classification=Level.P3,
+            carry=False,  # asked (or not) on tonight's call
         ),
     ),
+    carry="episode",
 )
 
 # A15 and C3 step 8: who must be told within 24 hours. Each "notified" answer ticks its checklist
@@ -2344,6 +2394,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_court",
             classification=Level.P2,
+            carry=False,  # telling the court is tonight's duty
         ),
         Field(
             "has_gal_casa",
@@ -2351,6 +2402,7 @@ NOTIFICATIONS = Section(
             "Does {child} have a guardian ad litem, CASA or attorney?",
             label="Has GAL / CASA / attorney",
             classification=Level.P1,
+            # Carried: the court appoints a GAL or CASA for the case, not for one episode.
         ),
         Field(
             "gal_casa_notified",
@@ -2362,6 +2414,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_gal_casa",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "parents_status",
@@ -2371,6 +2424,8 @@ NOTIFICATIONS = Section(
             label="Parents to be told",
             choices=PARENT_STATUSES,
             classification=Level.P3,
+            # Carried: termination, relinquishment or a parent not found is the case's legal
+            # status; a change reaches the worker through the court.
         ),
         Field(
             "parents_notified",
@@ -2382,6 +2437,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_parents",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "tribe_notified",
@@ -2393,6 +2449,7 @@ NOTIFICATIONS = Section(
             max_length=300,
             not_yet="notify_tribe",
             classification=Level.P2,
+            carry=False,  # told of tonight's episode
         ),
         Field(
             "notified_so_far",
@@ -2402,8 +2459,10 @@ NOTIFICATIONS = Section(
             label="Others notified",
             required=False,
             classification=Level.P2,
+            carry=False,  # who was told tonight
         ),
     ),
+    carry="episode",
 )
 
 # A16 (and A4.12, A5.14): required yes/no so "unknown" stays an open item for the 30-day update.
@@ -2811,6 +2870,7 @@ FLOW = require_levels(
             "cautions",
             "endangering_who",
             "endangering_contact",
+            # "Not yet" at a case number skips the rest of tonight's report.
             "ncmec_case_number",
             "le_case_number",
         ),

@@ -70,7 +70,7 @@ def test_the_police_report_made_later_brings_its_questions_back() -> None:
     assert asked(interview.handle("not yet", now=NOW)) == "le_escalation"
     reply = interview.handle("edit le_agency", now=NOW)
     reply = interview.handle("Dayton Police Department, 937-555-0101", now=NOW)
-    assert asked(reply) == "le_reported_at"
+    assert asked(reply) == "le_case_number"
 
 
 def test_ncmec_not_reported_yet_skips_the_case_number_and_is_listed_once_with_its_deadline() -> (
