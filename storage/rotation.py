@@ -85,6 +85,29 @@ def _reseal_text(
     )
 
 
+def _reseal_column(
+    session: Session,
+    keyring: crypto.Keyring,
+    row: Answer | AnswerChange | SearchEffort,
+    column: str,
+    *,
+    context: str,
+    what: str,
+    result: Rotation,
+) -> bool:
+    """Re-seals one sealed text column of a row; True when it changed (a failure is audited)."""
+    try:
+        sealed = _reseal_text(session, keyring, getattr(row, column), context)
+    except crypto.DecryptError:
+        result.failed += 1
+        repo.decrypt_failed(session, report_id=row.report_id, what=what)
+        return False
+    if sealed is None:
+        return False
+    setattr(row, column, sealed)
+    return True
+
+
 def _answers(
     session: Session,
     keyring: crypto.Keyring,
@@ -98,14 +121,10 @@ def _answers(
     rows = session.exec(query.with_for_update()).all()
     for row in rows:
         context = repo.value_context("answer", "value", row.report_id, row.key)
-        try:
-            sealed = _reseal_text(session, keyring, row.value, context)
-        except crypto.DecryptError:
-            result.failed += 1
-            repo.decrypt_failed(session, report_id=row.report_id, what=f"answer:{row.key}")
-            continue
-        if sealed is not None:
-            row.value = sealed
+        what = f"answer:{row.key}"
+        if _reseal_column(
+            session, keyring, row, "value", context=context, what=what, result=result
+        ):
             session.add(row)
             result.rotated += 1
     return (rows[-1].report_id, rows[-1].key) if rows else None
@@ -126,15 +145,11 @@ def _changes(
         changed = False
         for column in ("old_value", "new_value"):
             context = repo.value_context("answer_change", column, row.report_id, row.key)
-            try:
-                sealed = _reseal_text(session, keyring, getattr(row, column), context)
-            except crypto.DecryptError:
-                result.failed += 1
-                repo.decrypt_failed(session, report_id=row.report_id, what=f"{column}:{row.key}")
-                continue
-            if sealed is not None:
-                setattr(row, column, sealed)
-                changed = True
+            what = f"{column}:{row.key}"
+            resealed = _reseal_column(
+                session, keyring, row, column, context=context, what=what, result=result
+            )
+            changed = changed or resealed
         if changed:
             session.add(row)
             result.rotated += 1
@@ -155,14 +170,10 @@ def _efforts(
     rows = session.exec(query.with_for_update()).all()
     for row in rows:
         context = repo.value_context("search_effort", "outcome", row.report_id, str(row.id))
-        try:
-            sealed = _reseal_text(session, keyring, row.outcome, context)
-        except crypto.DecryptError:
-            result.failed += 1
-            repo.decrypt_failed(session, report_id=row.report_id, what=f"effort:{row.id}")
-            continue
-        if sealed is not None:
-            row.outcome = sealed
+        what = f"effort:{row.id}"
+        if _reseal_column(
+            session, keyring, row, "outcome", context=context, what=what, result=result
+        ):
             session.add(row)
             result.rotated += 1
     return (rows[-1].id,) if rows else None
