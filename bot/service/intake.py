@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.service.admin import Administration
 from bot.service.conversation import Conversation
 from bot.service.efforts import Efforts
+from bot.service.face_sheets import FaceSheets
 from bot.service.outbox_rows import OutboxRows
 from bot.service.outcome import DUPLICATE, EXPIRED, NOT_ALLOWED, Outcome, ReportNotFound
 from bot.service.papers import FlyerNotAuthorized, Paper, Papers
@@ -28,5 +29,5 @@ __all__ = [
 ]
 
 
-class IntakeService(Conversation, OutboxRows, Efforts, Records, Papers, Administration):
+class IntakeService(Conversation, FaceSheets, OutboxRows, Efforts, Records, Papers, Administration):
     """Runs the intake conversation for any number of workers over one database."""

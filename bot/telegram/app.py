@@ -33,6 +33,7 @@ from bot.service.compose import build_service
 from bot.service.intake import IntakeService
 from bot.telegram import casework, supervisors, update_guard, webhook_guard
 from bot.telegram.chat import Runtime
+from bot.telegram.face_sheets import on_document
 from bot.telegram.handlers import (
     COMMANDS,
     on_any,
@@ -134,6 +135,7 @@ def build_application(
     app.add_handler(MessageHandler(message & filters.FORWARDED & filters.TEXT, on_forwarded))
     app.add_handler(MessageHandler(message & filters.TEXT, on_text))
     app.add_handler(MessageHandler(message & (filters.PHOTO | filters.Document.IMAGE), on_photo))
+    app.add_handler(MessageHandler(message & filters.Document.ALL, on_document))  # a face sheet
     app.add_handler(MessageHandler(message, on_other))
     app.add_error_handler(on_error)
     return app

@@ -1,7 +1,8 @@
 """The same conversation in the terminal: for demos, training and end-to-end tests.
 
 Choices are numbered; piped input works (each line is one message, echoed so a transcript reads
-like a chat); a photo question takes the path of an image file.
+like a chat); a photo question takes the path of an image file; ``paste`` takes a face sheet,
+line by line, until an empty line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from flows.engine import Prompt, Reply
 from flows.lifecycle import State
 from flows.replies import Event
 from flows.schema import Kind
+
+PASTE = "paste"
+PASTE_HINT = "Paste the face sheet, then send an empty line."
 
 
 def run_console(
@@ -63,7 +67,21 @@ def run_console(
         text = line.rstrip("\r\n")
         if echo:
             stdout.write(text + "\n")
+        if text.strip().lower() == PASTE:
+            outcome = service.paste_face_sheet(worker, _pasted(stdin, stdout, echo=echo))
+            continue
         outcome = _step(service, worker, outcome, text)
+
+
+def _pasted(stdin: TextIO, stdout: TextIO, *, echo: bool) -> str:
+    """Reads pasted lines until an empty line (or the end of the input)."""
+    stdout.write(PASTE_HINT + "\n")
+    lines: list[str] = []
+    while (line := stdin.readline().rstrip("\r\n")).strip():
+        lines.append(line)
+        if echo:
+            stdout.write(line + "\n")
+    return "\n".join(lines)
 
 
 def _step(service: IntakeService, worker: str, last: Outcome, text: str) -> Outcome:
