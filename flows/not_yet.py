@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from flows.conditions import Condition, Context, JsonValue
 from flows.duties import StepStatus, due_text, time_left
@@ -43,11 +43,26 @@ class NotYet(Condition):
 
     def holds(self, ctx: Context) -> bool:
         """Tells whether the question was settled as not yet."""
-        return isinstance(ctx, Statuses) and ctx.status(self.field) is Status.NOT_YET
+        if not _reads_statuses(ctx):
+            return False
+        return cast(Statuses, ctx).status(self.field) is Status.NOT_YET
 
     def fields(self) -> Iterator[str]:
         """Yields the one field read."""
         yield self.field
+
+
+# Which context types can say how a question was settled. ``isinstance`` against a runtime
+# Protocol inspects the class on every call, and the walk asks it for many fields each step.
+_STATUS_READERS: dict[type, bool] = {}
+
+
+def _reads_statuses(ctx: Context) -> bool:
+    kind = type(ctx)
+    known = _STATUS_READERS.get(kind)
+    if known is None:
+        known = _STATUS_READERS[kind] = isinstance(ctx, Statuses)
+    return known
 
 
 def takes_not_yet(field: Field) -> bool:

@@ -42,8 +42,7 @@ class Access:
     def admits(self, telegram_id: int) -> bool:
         """Tells whether this id is an active member now, read fresh from the database."""
         # A read, so the gate never queues behind the steps being written (SQLite WAL).
-        with repo.reading(self.engine) as session:
-            return staff_table.is_active(session, telegram_id)
+        return staff_table.admitted(self.engine, telegram_id)
 
     def deny(self, telegram_id: int | None, *, update_type: str) -> bool:
         """Counts a refused update; True when the sender should be told (once per 10 minutes).
