@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint, bindparam, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import _when
@@ -131,12 +132,25 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
     """Leases up to ``limit`` due rows to this sender and returns their ids.
 
     The lease moves ``next_attempt_at`` forward, so another sender (or this one after a crash)
-    takes the row again only once the lease has run out.
+    takes the row again only once the lease has run out. A row waits while an earlier row of its
+    recipient is in flight or backing off, so each recipient gets its rows in order (an alert
+    before its summary) even when sent concurrently with others'; due rows come oldest first.
     """
+    earlier = aliased(Notification)
+    blocked = select(earlier.id).where(
+        earlier.recipient == Notification.recipient,
+        earlier.status == PENDING,
+        col(earlier.id) < col(Notification.id),
+        col(earlier.next_attempt_at) > now,
+    )
     query = (
         select(Notification)
-        .where(Notification.status == PENDING, col(Notification.next_attempt_at) <= now)
-        .order_by(col(Notification.next_attempt_at), col(Notification.id))
+        .where(
+            Notification.status == PENDING,
+            col(Notification.next_attempt_at) <= now,
+            ~blocked.exists(),
+        )
+        .order_by(col(Notification.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -158,6 +172,14 @@ def record_part(session: Session, *, row_id: int, parts_sent: int, message_id: i
     row.parts_sent = parts_sent
     row.sent_message_id = row.sent_message_id or message_id
     session.add(row)
+
+
+def unlease(session: Session, *, ids: Sequence[int], now: datetime) -> None:
+    """Gives back leased rows that were not tried (an earlier row of theirs must go first)."""
+    for row in session.exec(select(Notification).where(col(Notification.id).in_(ids))):
+        row.attempts -= 1
+        row.in_flight, row.next_attempt_at = False, now
+        session.add(row)
 
 
 def release(session: Session, *, now: datetime) -> int:

@@ -88,6 +88,12 @@ class OutboxRows(Efforts, ServiceCore):
         with repo.transaction(self.engine) as session:
             return outbox.claim_due(session, now=now, lease_until=now + LEASE, limit=BATCH)
 
+    def outbox_unlease(self, ids: list[int]) -> None:
+        """Makes leased rows that were not tried due again (their recipient's queue stalled)."""
+        if ids:
+            with repo.transaction(self.engine) as session:
+                outbox.unlease(session, ids=ids, now=self.now())
+
     def outbox_row(self, row_id: int) -> Notification | None:
         """Returns a pending row as a detached copy, or None when it is no longer pending."""
         with Session(self.engine, expire_on_commit=False) as session:

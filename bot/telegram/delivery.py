@@ -20,8 +20,11 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import timedelta
+from functools import partial
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -35,6 +38,9 @@ from flows.schema import FlowDefinitionError
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
+# Recipients served at once: a few keep the lag down while staying well under Telegram's 30/s.
+LANES = 4
+T = TypeVar("T")
 ACK_PREFIX = "ack"
 FULL_PREFIX = "full"
 
@@ -66,6 +72,13 @@ class Delivery:
         self.ack_wait = ack_wait
         self.minimal_summary = minimal_summary
         self.jitter = jitter
+        # Its own threads: in asyncio's default pool (6 on 2 cores) lanes would delay replies.
+        self._pool = ThreadPoolExecutor(LANES + 1, thread_name_prefix="outbox")
+
+    async def _db(self, step: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Runs one database step of the sender in the sender's own threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, partial(step, *args, **kwargs))
 
     # -- the loop ------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, interval: float = 1.0) -> None:
@@ -88,52 +101,66 @@ class Delivery:
     async def run_once(self) -> int:
         """Queues due escalations and reminders, then sends every due row; returns rows tried."""
         service = self.service
-        await asyncio.to_thread(service.outbox_plan, ack_wait=self.ack_wait)
+        await self._db(service.outbox_plan, ack_wait=self.ack_wait)
         tried = 0
-        while ids := await asyncio.to_thread(service.outbox_claim):
-            for row_id in ids:
-                await self._deliver(row_id)
-                tried += 1
+        lanes = asyncio.Semaphore(LANES)
+        while ids := await self._db(service.outbox_claim):
+            queues: dict[int, list[int]] = {}
+            for row_id, recipient in await self._db(_recipients, service, ids):
+                queues.setdefault(recipient, []).append(row_id)
+            lines = [self._lane(queue, lanes) for queue in queues.values()]
+            # One recipient needs no task (so a crash mid-send reaches the caller as it is).
+            done = [await lines[0]] if len(lines) == 1 else await asyncio.gather(*lines)
+            tried += sum(done)
         return tried
+
+    async def _lane(self, ids: list[int], lanes: asyncio.Semaphore) -> int:
+        """Sends one recipient's rows in order; a row left to retry holds back the rest."""
+        async with lanes:
+            for index, row_id in enumerate(ids):
+                if not await self._deliver(row_id):
+                    await self._db(self.service.outbox_unlease, ids[index + 1 :])
+                    return index + 1
+            return len(ids)
 
     def render(self, row: Notification) -> Message:
         """Renders a row's message from the database as it is now (nothing was stored rendered)."""
         return render(self.service, row, minimal_summary=self.minimal_summary)
 
     # -- one row -------------------------------------------------------------------------------
-    async def _deliver(self, row_id: int) -> None:
+    async def _deliver(self, row_id: int) -> bool:
+        """Tries one row; False when it is left to retry (its recipient's next rows must wait)."""
         service = self.service
-        row = await asyncio.to_thread(service.outbox_row, row_id)
+        row = await self._db(service.outbox_row, row_id)
         if row is None:
-            return
+            return True
         try:
-            message = await asyncio.to_thread(self.render, row)
+            message = await self._db(self.render, row)
         except (ReportNotFound, FlowDefinitionError) as error:
-            await asyncio.to_thread(service.outbox_failed, row_id, error=type(error).__name__)
-            return
+            await self._db(service.outbox_failed, row_id, error=type(error).__name__)
+            return True
         try:
             message_id = await self._send(row, message)
         except RetryAfter as error:
             # Telegram said when: wait that long (plus up to 10 %), not counted as a failure.
             wait = _seconds(error.retry_after) * (1 + 0.1 * self.jitter())
-            await self._retry(row_id, wait, "RetryAfter", failure=False)
+            return await self._retry(row_id, wait, "RetryAfter", failure=False)
         except Forbidden:
-            await asyncio.to_thread(service.outbox_failed, row_id, error="Forbidden")
+            await self._db(service.outbox_failed, row_id, error="Forbidden")
         except BadRequest:
-            if row.last_error == "BadRequest":  # already failed as plain text: give up
-                await asyncio.to_thread(service.outbox_failed, row_id, error="BadRequest")
-            else:  # perhaps HTML Telegram could not parse: try once more as plain text
-                await self._retry(row_id, 0.0, "BadRequest", failure=True)
+            if row.last_error != "BadRequest":  # perhaps HTML Telegram could not parse
+                return await self._retry(row_id, 0.0, "BadRequest", failure=True)
+            await self._db(service.outbox_failed, row_id, error="BadRequest")  # plain failed too
         except (NetworkError, TelegramError) as error:  # 5xx, timeouts, connection errors
             wait = min(MAX_BACKOFF, 2.0**row.failures) * (1 + 0.1 * self.jitter())
-            await self._retry(row_id, wait, type(error).__name__, failure=True)
+            return await self._retry(row_id, wait, type(error).__name__, failure=True)
         else:
-            await asyncio.to_thread(service.outbox_sent, row_id, message_id=message_id)
+            await self._db(service.outbox_sent, row_id, message_id=message_id)
+        return True
 
-    async def _retry(self, row_id: int, wait: float, error: str, *, failure: bool) -> None:
-        await asyncio.to_thread(
-            self.service.outbox_retry, row_id, wait=wait, error=error, failure=failure
-        )
+    async def _retry(self, row_id: int, wait: float, error: str, *, failure: bool) -> bool:
+        await self._db(self.service.outbox_retry, row_id, wait=wait, error=error, failure=failure)
+        return False
 
     async def _send(self, row: Notification, message: Message) -> int:
         buttons = []
@@ -152,6 +179,12 @@ class Delivery:
             service.outbox_part_sent(row_id, parts_sent=parts_sent, message_id=message_id)
 
         return await send_parts(self.bot, row, parts, record=record)
+
+
+def _recipients(service: IntakeService, ids: list[int]) -> list[tuple[int, int]]:
+    """Returns each still-pending row's id and recipient, in the claim's order."""
+    rows = (service.outbox_row(row_id) for row_id in ids)
+    return [(row.id, row.recipient) for row in rows if row is not None and row.id is not None]
 
 
 def _seconds(value: object) -> float:
