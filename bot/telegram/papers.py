@@ -17,7 +17,6 @@ from typing import cast
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
-from bot.render.paper_pdf import render_card, render_flyer
 from bot.service.intake import FlyerNotAuthorized, Paper, ReportNotFound
 from bot.telegram.chat import Context, runtime_of, worker_of
 from bot.telegram.paper_buttons import PATTERN
@@ -42,6 +41,8 @@ async def on_paper(update: Update, context: Context) -> None:
     service, worker = runtime_of(context).service, worker_of(update)
     actor = worker
     now = service.now()
+    from bot.render.paper_pdf import render_card, render_flyer  # fpdf2 only when a paper is asked
+
     try:
         if paper is Paper.CARD:
             card, photos = await asyncio.to_thread(
