@@ -133,7 +133,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
 
     The lease moves ``next_attempt_at`` forward, so another sender (or this one after a crash)
     takes the row again only once the lease has run out. A row waits while an earlier row of its
-    recipient is in flight or backing off, so each recipient gets its rows in order (an alert
+    recipient backs off, so each recipient gets its rows in order (an alert
     before its summary) even when sent concurrently with others'; due rows come oldest first.
     """
     earlier = aliased(Notification)
@@ -142,6 +142,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, limit: 
         earlier.status == PENDING,
         col(earlier.id) < col(Notification.id),
         col(earlier.next_attempt_at) > now,
+        col(earlier.in_flight).is_(False),  # leased rows are their sender's lane to keep in order
     )
     query = (
         select(Notification)

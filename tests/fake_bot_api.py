@@ -33,7 +33,7 @@ class FakeBotApi:
         self.next_update_id = 1
         self.next_message_id = 500
         self.changed = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -116,6 +116,14 @@ class FakeBotApi:
             while not self.updates and time.monotonic() < deadline:
                 self.changed.wait(min(0.2, deadline - time.monotonic()))
             return list(self.updates)
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, with a listen backlog that holds a burst of the bot's connections."""
+
+    # socketserver's 5 refuses a burst (50 chats' first replies at once): the bot's sends then
+    # failed as NetworkError and those workers waited in vain; Telegram takes such a burst.
+    request_queue_size = 256
 
 
 def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:

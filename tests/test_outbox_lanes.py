@@ -38,9 +38,12 @@ def test_a_row_waits_while_an_earlier_row_of_its_recipient_backs_off(tmp_path: P
     with repo.transaction(engine) as session:
         first = outbox.claim_due(session, now=NOW, lease_until=NOW + timedelta(minutes=2), limit=1)
         assert len(first) == 1  # the alert to 7, oldest first
+        alert = session.get(outbox.Notification, first[0])
+        assert alert is not None
+        alert.in_flight = False  # as a retry leaves it: backing off until the lease time
         later = NOW + timedelta(seconds=1)
         rest = outbox.claim_due(session, now=later, lease_until=later, limit=20)
-        # 7's summary waits for 7's alert (in flight); 8 gets its alert and its summary in order.
+        # 7's summary waits for 7's alert; 8 gets its alert and its summary in order.
         rows = {i: session.get(outbox.Notification, i) for i in rest}
         assert [(r.recipient, r.kind) for r in rows.values() if r] == [(8, "alert"), (8, "summary")]
         outbox.unlease(session, ids=rest, now=later)
