@@ -117,7 +117,6 @@ async def test_forged_callback_data_is_refused_audited_and_changes_nothing(
         {"voice": {"file_id": "v", "file_unique_id": "vu", "duration": 1}},
         {"location": {"latitude": 39.75, "longitude": -84.19}},
         {"contact": {"phone_number": "+19375550111", "first_name": "Tre"}},
-        {"document": {"file_id": "d", "file_unique_id": "du", "mime_type": "application/pdf"}},
         {
             "poll": {
                 "id": "p",
@@ -142,6 +141,19 @@ async def test_wrong_media_is_refused_politely_and_never_downloaded(
     await chat.feed({"update_id": 700, "message": {**message, **media}})
     assert chat.last_text() == "Please answer with text, a tap or a photo."
     assert not [c for c in chat.api.calls if c[0] in ("getFile", "download")]
+    assert chat.count("photo") == 0 and chat.answers() == {}
+
+
+async def test_a_document_that_is_no_readable_face_sheet_gets_one_message_and_changes_nothing(
+    chat: tg.Chat,
+) -> None:
+    # A PDF or text file may be the child's face sheet (issue 15), so it is fetched and read;
+    # one that cannot be read is refused in one message and nothing is stored.
+    await chat.send("/start")
+    message = {"message_id": 71, "date": 0, "chat": {"id": 111, "type": "private"}, "from": tg.ANA}
+    document = {"file_id": "d", "file_unique_id": "du", "mime_type": "application/pdf"}
+    await chat.feed({"update_id": 701, "message": {**message, "document": document}})
+    assert "Nothing was changed" in chat.last_text()
     assert chat.count("photo") == 0 and chat.answers() == {}
 
 
