@@ -102,4 +102,5 @@ FACE_SHEET = (
 HINTS = Hints(
     face_sheet=FACE_SHEET,
     time_places=(TimePlace("last_seen_at", "last_seen_place"),),
+    face_sheet_notes="Other face-sheet notes",
 )

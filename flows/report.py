@@ -22,6 +22,7 @@ from flows.duties import (
     stamp,
     time_left,
 )
+from flows.kept_notes import notes_section
 from flows.lifecycle import State
 from flows.not_yet import not_yet_text, still_due
 from flows.report_json import report_to_dict
@@ -240,7 +241,8 @@ def _sections(
         )
         if lines:
             result.append(ReportSection(section.title, lines))
-    return tuple(result)
+    notes = notes_section(flow, stored)
+    return (*result, notes) if notes is not None else tuple(result)
 
 
 def _answered(answers: Answers, name: str) -> bool:

@@ -18,6 +18,7 @@ from flows.extract.facesheet import NotAFaceSheet, read_face_sheet
 from flows.extract.message import read_message
 from flows.extract.proposal import Conflict, Proposal, Understanding, settle, understood
 from flows.interview_core import InterviewCore
+from flows.kept_notes import NOTES_KEY
 from flows.lifecycle import LIVE_STATES, OPEN_STATES, State, Trigger
 from flows.replies import CANCEL_PROMPT, CLOSED, Event, Prompt, Reply
 from flows.schema import Answer, Choice, Kind, Status
@@ -25,7 +26,6 @@ from flows.slots import Slot
 
 UNDERSTOOD = "understood"  # the interview's ``pending`` while a group awaits its tap
 QUEUE_KEY = "_understood"
-NOTES_KEY = "_face_sheet.notes"
 ALL_CORRECT = Choice("yes", "Yes, all correct")
 CHANGE = Choice("change", "Change")
 CONFIRM_WORDS = frozenset({"yes", "y", "1", "yes, all correct", "all correct", "correct"})

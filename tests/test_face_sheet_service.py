@@ -11,6 +11,8 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.render.report_html import render_html
+from bot.render.report_pdf import render_pdf
 from bot.service.facesheet_file import MAX_BYTES, Problem
 from bot.service.intake import IntakeService
 from bot.terminal.console import run_console
@@ -138,3 +140,21 @@ async def test_a_face_sheet_forwarded_as_a_text_file_in_telegram_is_offered_for_
         huge = {**document, "file_name": "scan.pdf", "file_size": MAX_BYTES + 1}
         await chat.feed({"update_id": 601, "message": {**message, "document": huge}})
         assert "That file is over 5 MB" in chat.last_text() and downloads(chat) == 1
+
+
+def test_face_sheet_lines_no_question_took_are_in_the_report_text_html_and_pdf(
+    service: IntakeService,
+) -> None:
+    report_id = service.start(WORKER).report_id
+    service.paste_face_sheet(WORKER, sheet("county_labelled"))
+    report = service.report(report_id)
+    (notes,) = [s for s in report.sections if s.title == "Other face-sheet notes"]
+    line = "Emergency Contact Name: Aunt Kay Morris, 502-555-0133"
+    assert line in [n.value for n in notes.lines]
+    assert "OTHER FACE-SHEET NOTES" in service.export(report_id, fmt="text")
+    assert line in service.export(report_id, fmt="text")
+    html = "".join(render_html(report, now=NOW))
+    assert "other face-sheet notes" in html.lower() and "Aunt Kay Morris" in html
+    pdf = PdfReader(io.BytesIO(render_pdf(report, now=NOW)))
+    pages = "".join(page.extract_text() for page in pdf.pages)
+    assert "other face-sheet notes" in pages.lower() and "Aunt Kay Morris" in pages

@@ -54,3 +54,5 @@ class Hints:
 
     face_sheet: tuple[LabelRule, ...] = ()
     time_places: tuple[TimePlace, ...] = ()
+    # The report section that keeps a face sheet's unrecognised lines ("" : none is shown).
+    face_sheet_notes: str = ""
