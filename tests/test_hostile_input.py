@@ -117,6 +117,7 @@ async def test_forged_callback_data_is_refused_audited_and_changes_nothing(
         {"voice": {"file_id": "v", "file_unique_id": "vu", "duration": 1}},
         {"location": {"latitude": 39.75, "longitude": -84.19}},
         {"contact": {"phone_number": "+19375550111", "first_name": "Tre"}},
+        # A PDF document is a face sheet now (issue 15): tests/test_face_sheet_service.py.
         {
             "poll": {
                 "id": "p",
